@@ -1,0 +1,57 @@
+# ctdb: `make run` to serve the admin and API, `make test` to run every test.
+# Set DATABASE_URL (postgres://user@host:port/db) to use PostgreSQL instead of SQLite.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+.PHONY: install
+install: $(VENV)/.installed ## Create .venv and install the pinned requirements
+
+.PHONY: run
+run: install ## Migrate, load the fixtures, ensure an admin login, serve on 127.0.0.1:8000
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(PY) manage.py load_dataset
+	DJANGO_DEBUG=1 $(PY) manage.py ensure_admin
+	@echo "Admin: http://$(HOST):$(PORT)/admin/   API: http://$(HOST):$(PORT)/api/v1/   Docs: http://$(HOST):$(PORT)/api/docs/"
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+.PHONY: admin-password
+admin-password: install ## Set a new password for the admin login (ADMIN=admin)
+	DJANGO_DEBUG=1 $(PY) manage.py changepassword $(or $(ADMIN),admin)
+
+.PHONY: test
+test: install ## Run the whole test suite with pytest
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: install ## Lint and check formatting with ruff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+.PHONY: fixtures
+fixtures: install ## Rebuild fixtures/ctdb.json from fixtures/source/*.yaml
+	DJANGO_DEBUG=1 $(PY) manage.py build_fixtures
+
+.PHONY: check
+check: install ## Django system check and missing-migration check
+	DJANGO_DEBUG=1 $(PY) manage.py check
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+.PHONY: clean
+clean: ## Remove the virtual environment and the local SQLite database
+	rm -rf $(VENV) var/ctdb.sqlite3

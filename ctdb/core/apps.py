@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "ctdb.core"
+    label = "core"
+    verbose_name = _("Counter-terrorism records")
+
+    def ready(self):
+        from . import database_rules, signals  # noqa: F401
+
+        post_migrate.connect(database_rules.install_after_migrate, sender=self)

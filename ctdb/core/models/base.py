@@ -1,0 +1,207 @@
+"""Pieces every ctdb record shares: slugs as natural keys, timestamps,
+inferred-value marks, stored folded search text and history."""
+
+import hashlib
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..arabic import search_text
+from ..choices import AliasKind, Language
+
+SLUG_LENGTH = 200
+
+
+class SlugManager(models.Manager):
+    """Look records up by slug, their natural key (fixtures, CSV, API)."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Record(models.Model):
+    """Abstract base of every ctdb table: a slug and created/updated times.
+
+    `inferred` maps a field name to the editor's reasoning for every value
+    that was inferred rather than read in a source.
+    """
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=SLUG_LENGTH,
+        unique=True,
+        allow_unicode=False,
+        help_text=_("Stable identifier used in URLs, fixtures and CSV files."),
+    )
+    inferred = models.JSONField(
+        _("inferred values"),
+        default=dict,
+        blank=True,
+        help_text=_("Field name → the editor's reasoning, for values inferred rather than read."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False, db_index=True)
+
+    history = HistoricalRecords(inherit=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.slug
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.build_slug()
+        self.updated_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "updated_at"}
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.slug,)
+
+    # Link records derive their slug from these attributes (related records
+    # by their slugs); the fixture build uses the same rule through slug_from.
+    slug_parts = ()
+
+    @classmethod
+    def slug_from(cls, values):
+        return link_slug(*(values.get(name) for name in cls.slug_parts))
+
+    def build_slug(self):
+        """Derive a slug for a record saved without one."""
+        if not self.slug_parts:
+            return slugify(str(self))[:SLUG_LENGTH] or None
+        values = {}
+        for name in self.slug_parts:
+            value = getattr(self, name)
+            values[name] = value.slug if isinstance(value, models.Model) else value
+        return self.slug_from(values)
+
+
+def slug_part(text):
+    """Slugify free text; text with no Latin letters gets a short digest."""
+    slug = slugify(text)
+    if slug or not text:
+        return slug
+    return hashlib.sha1(str(text).encode()).hexdigest()[:8]
+
+
+def link_slug(*parts):
+    """A readable, stable slug for a link record, from its parts."""
+    slug = "--".join(slug_part(str(part)) for part in parts if part not in (None, ""))
+    if len(slug) <= SLUG_LENGTH:
+        return slug
+    digest = hashlib.sha1(slug.encode()).hexdigest()[:12]
+    return f"{slug[: SLUG_LENGTH - 14]}--{digest}"
+
+
+class SearchableRecord(Record):
+    """A record found by name: it stores the folded text of its names.
+
+    `search_text` is maintained on every save (and, for fixture loads and
+    alias changes, by the signals in `ctdb.core.signals`).
+    """
+
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.compute_search_text() if self.pk else search_text(*self.own_names())
+        super().save(*args, **kwargs)
+
+    def search_values(self):
+        """The names this record is found by (subclasses add aliases)."""
+        raise NotImplementedError
+
+    def compute_search_text(self):
+        return search_text(*self.search_values())
+
+    def own_names(self):
+        """Names stored on the row itself (aliases need the row to exist)."""
+        return [self.name_ar, self.name_en]
+
+    def refresh_search_text(self):
+        value = self.compute_search_text()
+        if value != self.search_text:
+            type(self).objects.filter(pk=self.pk).update(search_text=value)
+            self.search_text = value
+
+
+class AliasManager(models.Manager):
+    def get_by_natural_key(self, owner_slug, name):
+        return self.get(**{f"{self.model.owner_field}__slug": owner_slug, "name": name})
+
+
+class Alias(models.Model):
+    """Abstract alias: another name of a record, with its language and kind.
+
+    Its natural key is (owner's slug, name); `owner_field` names the owner.
+    """
+
+    owner_field = None
+
+    name = models.CharField(_("name"), max_length=300)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.ARABIC)
+    kind = models.CharField(_("kind"), max_length=20, choices=AliasKind.choices, default=AliasKind.NAME)
+
+    history = HistoricalRecords(inherit=True)
+
+    objects = AliasManager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (getattr(self, self.owner_field).slug, self.name)
+
+
+def partial_date_order(start, end, name):
+    """Check constraint: `end` is not before `start` where both are known.
+
+    Comparing the end with the start cut to the end's precision accepts
+    "2016" as the end of "2016-07" and refuses "2015".
+    """
+    return models.CheckConstraint(
+        condition=Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__isnull": True})
+        | Q(**{f"{end}__gte": Substr(start, 1, Length(end))}),
+        name=name,
+        violation_error_message=_("The end date is before the start date."),
+    )
+
+
+def low_high(prefix, name):
+    """Check constraints for a low/high pair of counts."""
+    low, high = f"{prefix}_low", f"{prefix}_high"
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{low}__isnull": True}) | Q(**{f"{low}__gte": 0}),
+            name=f"{name}_{low}_not_negative",
+        ),
+        models.CheckConstraint(
+            condition=Q(**{f"{high}__isnull": True}) | Q(**{f"{high}__gte": 0}),
+            name=f"{name}_{high}_not_negative",
+        ),
+        models.CheckConstraint(
+            condition=Q(**{f"{low}__isnull": True})
+            | Q(**{f"{high}__isnull": True})
+            | Q(**{f"{low}__lte": models.F(high)}),
+            name=f"{name}_{prefix}_low_not_above_high",
+            violation_error_message=_("The low figure is above the high figure."),
+        ),
+    ]

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Container start-up: wait for the database, migrate, load the fixtures into
+# an empty database, then run gunicorn (or the command given as arguments).
+set -eu
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python}"
+
+"$PYTHON" manage.py wait_for_db --timeout "${CTDB_DB_WAIT_SECONDS:-60}"
+"$PYTHON" manage.py migrate --no-input
+"$PYTHON" manage.py load_dataset --if-empty
+
+if [ "$#" -gt 0 ]; then
+  exec "$@"
+fi
+exec "$PYTHON" -m gunicorn ctdb.wsgi:application \
+  --bind "${CTDB_BIND:-0.0.0.0:8000}" \
+  --workers "${GUNICORN_WORKERS:-3}" \
+  --access-logfile - --error-logfile -
