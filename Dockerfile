@@ -12,5 +12,6 @@ RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --no-inp
 
 RUN useradd --system --home /app ctdb && mkdir -p /app/var && chown -R ctdb /app/var
 USER ctdb
+ENV CTDB_COLLECTSTATIC=0
 EXPOSE 8000
 ENTRYPOINT ["/app/docker/entrypoint.sh"]

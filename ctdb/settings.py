@@ -127,36 +127,71 @@ STORAGES = {
     },
 }
 
+# The read-only API (ctdb.api). Anonymous clients are rate-limited by IP:
+# CTDB_API_ANON_RATE (default 600/minute), CTDB_API_NUM_PROXIES = how many
+# proxies in front of Django append to X-Forwarded-For (default 1 behind the
+# TLS proxy, else 0: the header is then ignored, so it cannot dodge the limit).
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
-    ],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "ctdb.api.filters.FoldedSearchFilter",
+        "ctdb.api.filters.StableOrderingFilter",
     ],
+    "DEFAULT_PAGINATION_CLASS": "ctdb.api.pagination.PagePagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "ctdb.api.schema.CtdbAutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["ctdb.api.throttling.AnonymousRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("CTDB_API_ANON_RATE", "600/minute")},
-    "UNAUTHENTICATED_USER": None,
+    "NUM_PROXIES": int(os.environ.get("CTDB_API_NUM_PROXIES", "1" if env_bool("DJANGO_BEHIND_TLS_PROXY") else "0")),
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "ctdb API",
-    "DESCRIPTION": (
-        "Read-only API of ctdb, a counter-terrorism database in which every fact "
-        "cites the sentence of the Arabic article that reports it."
-    ),
+    "DESCRIPTION": """Read-only API of ctdb, a counter-terrorism database in which every fact \
+cites the sentence of the Arabic article that reports it.
+
+* **Resources** under `/api/v1/`, looked up by their stable `slug`. Anyone may read; \
+any other method answers 405.
+* **Records** carry related records as small summaries (with slugs) and the citations that \
+support them, so one request is enough. Partial dates are ISO strings of the precision the \
+source gives (`2016`, `2016-07`, `2016-07-04`) with a sibling `<field>_precision`. \
+`inferred` lists the values an editor inferred rather than read.
+* **Search** (`search=`) ignores Arabic spelling variants and Latin accents and looks in \
+names and aliases. **Filters** take slugs of related records; `updated_since` serves \
+incremental copies. **Ordering** (`ordering=`) always ends with `slug`.
+* **Pages**: `page` and `page_size` (at most 500; more is a 400). Each resource also has \
+`/sync/`, keyset pages in order of change for copying the whole set and keeping it current.
+* **CSV**: `format=csv` (or `Accept: text/csv`) gives the current page as flat columns, \
+listed with each operation; pages are linked in the `Link` header.
+* **Limits**: anonymous clients are throttled per IP address (429 with `Retry-After`).
+""",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tags and operation ids by resource (`attacks_list`), not by version.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # One named enum per vocabulary, where several fields share a name.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "ctdb.core.choices.OrganisationKind",
+        "AttackKindEnum": "ctdb.core.choices.AttackKind",
+        "AttributionKindEnum": "ctdb.core.choices.AttributionKind",
+        "AgreementKindEnum": "ctdb.core.choices.AgreementKind",
+        "AgreementStatusEnum": "ctdb.core.choices.AgreementStatus",
+        "AliasKindEnum": "ctdb.core.choices.AliasKind",
+        "RelationshipKindEnum": "ctdb.core.choices.OrganisationRelationshipKind",
+        "AttackLinkKindEnum": "ctdb.core.choices.AttackLinkKind",
+        "PartyRoleEnum": "ctdb.core.choices.PartyRole",
+        "LanguageEnum": "ctdb.core.choices.Language",
+        "DatePrecisionEnum": "ctdb.core.choices.DatePrecision",
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

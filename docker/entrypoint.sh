@@ -1,10 +1,14 @@
 #!/bin/sh
 # Container start-up: wait for the database, migrate, load the fixtures into
 # an empty database, then run gunicorn (or the command given as arguments).
+# Static files are collected first (already done in the image: CTDB_COLLECTSTATIC=0).
 set -eu
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python}"
 
+if [ "${CTDB_COLLECTSTATIC:-1}" = 1 ]; then
+  "$PYTHON" manage.py collectstatic --no-input --verbosity 0
+fi
 "$PYTHON" manage.py wait_for_db --timeout "${CTDB_DB_WAIT_SECONDS:-60}"
 "$PYTHON" manage.py migrate --no-input
 "$PYTHON" manage.py load_dataset --if-empty

@@ -3,6 +3,7 @@ inlines for aliases, citations, parties and attributions, import/export by
 slug and a history of every change."""
 
 from django.contrib import admin
+from django.db import models as django_models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
@@ -134,6 +135,7 @@ class ArticleAdmin(RecordAdmin):
     list_filter = ("language", "outlet")
     readonly_fields = ("text_sha256", "created_at", "updated_at")
     autocomplete_fields = ("outlet",)
+    formfield_overrides = {django_models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("outlet").annotate(citation_count=Count("citations"))

@@ -356,22 +356,26 @@ class Builder:
                 self.link(source, link_kind, link, f"{where} {link_kind} #{index}", slug)
 
     def define(self, where, kind, slug, given, inferred):
-        spec = RECORD_KINDS[kind]
+        """Record the fields one file gives a record; files must agree."""
         earlier = self.defined[kind].get(slug)
-        if earlier is not None:
-            if earlier["where"].split(":")[0] == where.split(":")[0]:
-                self.error(where, f"duplicate: {slug!r} is defined twice in this file")
-                return
-            for name, value in given.items():
-                if name in earlier["given"] and earlier["given"][name] != value:
-                    self.error(
-                        where,
-                        f"duplicate: {name} = {value!r} conflicts with {earlier['given'][name]!r} "
-                        f"in {earlier['where']}",
-                    )
-            earlier["given"] = {**given, **earlier["given"]}
-            earlier["inferred"] = {**inferred, **earlier["inferred"]}
+        if earlier is None:
+            self.defined[kind][slug] = {"where": where, "given": given, "inferred": inferred}
             return
+        if earlier["where"].split(":")[0] == where.split(":")[0]:
+            self.error(where, f"duplicate: {slug!r} is defined twice in this file")
+            return
+        for name, value in given.items():
+            if name in earlier["given"] and earlier["given"][name] != value:
+                self.error(
+                    where,
+                    f"duplicate: {name} = {value!r} conflicts with {earlier['given'][name]!r} in {earlier['where']}",
+                )
+        earlier["given"] = {**given, **earlier["given"]}
+        earlier["inferred"] = {**inferred, **earlier["inferred"]}
+
+    def validate(self, where, kind, given):
+        """Check a record's merged fields: dates, vocabularies, countries, figures."""
+        spec = RECORD_KINDS[kind]
         for name in spec["dates"]:
             self.check_date(where, name, given.get(name))
         for name, vocabulary in spec["choices"].items():
@@ -386,7 +390,6 @@ class Builder:
             self.check_figures(where, name, given.get(name))
         if given.get("campaign"):
             self.references.append((where, "attacks", given["campaign"]))
-        self.defined[kind][slug] = {"where": where, "given": given, "inferred": inferred}
 
     def check_figures(self, where, name, figures):
         if figures is None:
@@ -497,6 +500,9 @@ class Builder:
         return self.serialise()
 
     def finish(self):
+        for kind, records in self.defined.items():
+            for record in records.values():
+                self.validate(record["where"], kind, record["given"])
         for where, kind, slug in self.references:
             if slug not in self.defined[kind]:
                 self.error(where, f"unknown {kind[:-1]} {slug!r}: no source file defines it")
@@ -514,7 +520,8 @@ class Builder:
                 if given.get("campaign"):
                     given["campaign"] = [given["campaign"]]
                 for name in spec["fields"]:
-                    if name not in ("killed", "wounded", "campaign") and name not in given:
+                    if name not in ("killed", "wounded", "campaign") and given.get(name) is None:
+                        # Text columns hold "" for "not reported"; dates and numbers hold null.
                         given[name] = None if name in spec["dates"] or name in NULLABLE else ""
                 if kind == "attacks":
                     given.setdefault("campaign", None)

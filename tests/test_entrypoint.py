@@ -1,0 +1,115 @@
+"""The container entrypoint, run outside Docker against a fresh database:
+it migrates, loads the fixtures into the empty database and serves with
+gunicorn; run again, it leaves the loaded data alone."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRYPOINT = ROOT / "docker" / "entrypoint.sh"
+
+
+@contextmanager
+def fresh_database(tmp_path):
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        yield f"sqlite:///{tmp_path / 'entrypoint.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"ctdb_entrypoint_{os.getpid()}"
+    admin_url = f"postgresql://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(database_url, port):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SECRET_KEY="entrypoint-test-key",
+        DJANGO_DEBUG="0",
+        PYTHON=sys.executable,
+        CTDB_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="1",
+        CTDB_DB_WAIT_SECONDS="10",
+    )
+    return env
+
+
+def get(url):
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read()
+
+
+def test_entrypoint_migrates_loads_and_serves(tmp_path):
+    with fresh_database(tmp_path) as database_url:
+        port = free_port()
+        env = environment(database_url, port)
+        log_path = tmp_path / "entrypoint.log"
+        log = log_path.open("wb")
+        process = subprocess.Popen(
+            [str(ENTRYPOINT)], env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    status, _body = get(f"http://127.0.0.1:{port}/admin/login/")
+                    break
+                except urllib.error.HTTPError as error:
+                    pytest.fail(f"entrypoint answered {error.code}:\n{log_path.read_text()}")
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        pytest.fail(f"entrypoint did not serve (exit {process.poll()}):\n{log_path.read_text()}")
+                    time.sleep(0.5)
+            assert status == 200
+            css_status, _css = get(f"http://127.0.0.1:{port}/static/admin/css/base.css")
+            assert css_status == 200  # whitenoise serves the collected static files
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+            log.close()
+        output = log_path.read_text()
+        assert "Applying core.0001_initial... OK" in output
+
+        # A second start finds the data and does not load the fixtures again.
+        second = subprocess.run(
+            [str(ENTRYPOINT), sys.executable, "manage.py", "dumpdata", "core.article", "--natural-primary"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert second.returncode == 0, second.stderr
+        fixture = ROOT / "fixtures" / "ctdb.json"
+        if fixture.exists():
+            assert "already holds articles" in second.stdout
+            dumped = json.loads(second.stdout[second.stdout.index("[") :])
+            expected = [item for item in json.loads(fixture.read_text()) if item["model"] == "core.article"]
+            assert len(dumped) == len(expected) > 0
