@@ -175,6 +175,8 @@ listed with each operation; pages are linked in the `Link` header.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No call to the public validator service from a reader's browser.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     # Tags and operation ids by resource (`attacks_list`), not by version.
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
@@ -220,3 +222,11 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+
+# Editors import and export CSV and XLSX; cells that a spreadsheet would run
+# as formulas (=, +, -, @ at the start) are neutralised on export.
+from import_export.formats.base_formats import CSV, XLSX  # noqa: E402
+
+IMPORT_FORMATS = [CSV, XLSX]
+EXPORT_FORMATS = [CSV, XLSX]
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

@@ -24,6 +24,11 @@ class SlugResource(resources.ModelResource):
         use_transactions = True
         clean_model_instances = True
 
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        # All or nothing: one invalid row rolls back every row of the file.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, dry_run, raise_errors, use_transactions, **kwargs)
+
     def before_save_instance(self, instance, row, **kwargs):
         # A citation located by its quote alone gets its offsets before save.
         if hasattr(instance, "locate"):

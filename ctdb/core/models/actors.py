@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from ..partial_dates import PartialDateField
-from .base import Alias, Record, SearchableRecord, partial_date_order
+from .base import RECORD_PERMISSIONS, Alias, Record, SearchableRecord, partial_date_order
 from .organisations import Organisation
 
 
@@ -21,6 +21,7 @@ class Actor(SearchableRecord):
 
     class Meta:
         ordering = ["name_en", "slug"]
+        default_permissions = RECORD_PERMISSIONS
         verbose_name = _("actor")
         verbose_name_plural = _("actors")
         constraints = [
@@ -43,6 +44,7 @@ class ActorAlias(Alias):
 
     class Meta:
         ordering = ["actor", "name"]
+        default_permissions = RECORD_PERMISSIONS
         verbose_name = _("actor alias")
         verbose_name_plural = _("actor aliases")
         constraints = [models.UniqueConstraint(fields=["actor", "name"], name="actor_alias_unique")]
@@ -63,6 +65,7 @@ class Affiliation(Record):
 
     class Meta:
         ordering = ["actor__name_en", "organisation__name_en"]
+        default_permissions = RECORD_PERMISSIONS
         verbose_name = _("affiliation")
         verbose_name_plural = _("affiliations")
         constraints = [

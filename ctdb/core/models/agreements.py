@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import AgreementKind, AgreementStatus, PartyRole
 from ..partial_dates import PartialDateField
-from .base import Record, SearchableRecord, partial_date_order
+from .base import RECORD_PERMISSIONS, Record, SearchableRecord, partial_date_order
 from .organisations import Organisation
 
 
@@ -32,6 +32,7 @@ class Agreement(SearchableRecord):
 
     class Meta:
         ordering = ["-start", "slug"]
+        default_permissions = RECORD_PERMISSIONS
         verbose_name = _("cooperation agreement")
         verbose_name_plural = _("cooperation agreements")
         constraints = [
@@ -70,6 +71,7 @@ class AgreementParty(Record):
 
     class Meta:
         ordering = ["agreement", "role", "organisation__name_en"]
+        default_permissions = RECORD_PERMISSIONS
         verbose_name = _("agreement party")
         verbose_name_plural = _("agreement parties")
         constraints = [
@@ -95,6 +97,7 @@ class AgreementTarget(Record):
 
     class Meta:
         ordering = ["agreement", "organisation__name_en"]
+        default_permissions = RECORD_PERMISSIONS
         verbose_name = _("agreement target")
         verbose_name_plural = _("agreement targets")
         constraints = [

@@ -15,7 +15,7 @@ from ..partial_dates import PartialDateField
 from .actors import Actor, Affiliation
 from .agreements import Agreement, AgreementParty, AgreementTarget
 from .attacks import Attack, AttackLink, Attribution
-from .base import Record, SearchableRecord
+from .base import RECORD_PERMISSIONS, Record, SearchableRecord
 from .organisations import Organisation, OrganisationRelationship
 
 
@@ -45,6 +45,7 @@ class Article(SearchableRecord):
 
     class Meta:
         ordering = ["-published", "slug"]
+        default_permissions = RECORD_PERMISSIONS
         verbose_name = _("article")
         verbose_name_plural = _("articles")
 
@@ -136,6 +137,7 @@ class Citation(Record):
 
     class Meta:
         ordering = ["article", "start", "slug"]
+        default_permissions = RECORD_PERMISSIONS
         verbose_name = _("citation")
         verbose_name_plural = _("citations")
         constraints = [

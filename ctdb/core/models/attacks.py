@@ -8,7 +8,7 @@ from django_countries.fields import CountryField
 
 from ..choices import AttackKind, AttackLinkKind, AttackType, AttributionKind, TargetType, WeaponType
 from ..partial_dates import PartialDateField
-from .base import Record, SearchableRecord, low_high, partial_date_order
+from .base import RECORD_PERMISSIONS, Record, SearchableRecord, low_high, partial_date_order
 from .organisations import Organisation
 
 
@@ -58,6 +58,7 @@ class Attack(SearchableRecord):
 
     class Meta:
         ordering = ["-start", "slug"]
+        default_permissions = RECORD_PERMISSIONS
         verbose_name = _("attack")
         verbose_name_plural = _("attacks")
         constraints = [
@@ -117,6 +118,7 @@ class Attribution(Record):
 
     class Meta:
         ordering = ["attack", "kind", "organisation__name_en"]
+        default_permissions = RECORD_PERMISSIONS
         verbose_name = _("attribution")
         verbose_name_plural = _("attributions")
         constraints = [
@@ -151,6 +153,7 @@ class AttackLink(Record):
 
     class Meta:
         ordering = ["from_attack", "kind"]
+        default_permissions = RECORD_PERMISSIONS
         verbose_name = _("attack link")
         verbose_name_plural = _("attack links")
         constraints = [

@@ -3,6 +3,7 @@ inferred-value marks, stored folded search text and history."""
 
 import hashlib
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length, Substr
@@ -15,6 +16,11 @@ from ..arabic import search_text
 from ..choices import AliasKind, Language
 
 SLUG_LENGTH = 200
+
+# Django's four permissions plus import and export (django-import-export
+# checks `<app>.import_<model>` and `<app>.export_<model>`), so that roles
+# can allow exporting without allowing imports.
+RECORD_PERMISSIONS = ("add", "change", "delete", "view", "import", "export")
 
 
 class SlugManager(models.Manager):
@@ -35,8 +41,9 @@ class Record(models.Model):
         _("slug"),
         max_length=SLUG_LENGTH,
         unique=True,
+        blank=True,
         allow_unicode=False,
-        help_text=_("Stable identifier used in URLs, fixtures and CSV files."),
+        help_text=_("Stable identifier used in URLs, fixtures and CSV files. Leave empty to derive it from the name."),
     )
     inferred = models.JSONField(
         _("inferred values"),
@@ -66,6 +73,15 @@ class Record(models.Model):
             kwargs["update_fields"] = {*update_fields, "updated_at"}
         super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        # Derive the slug now, so that a clash is reported on the form.
+        if not self.slug:
+            try:
+                self.slug = self.build_slug() or ""
+            except (AttributeError, ObjectDoesNotExist):
+                pass  # related records not chosen yet: save() derives it
+
     def natural_key(self):
         return (self.slug,)
 
@@ -80,7 +96,7 @@ class Record(models.Model):
     def build_slug(self):
         """Derive a slug for a record saved without one."""
         if not self.slug_parts:
-            return slugify(str(self))[:SLUG_LENGTH] or None
+            return slug_part(str(self))[:SLUG_LENGTH]
         values = {}
         for name in self.slug_parts:
             value = getattr(self, name)

@@ -7,7 +7,7 @@ from django_countries.fields import CountryField
 
 from ..choices import OrganisationKind, OrganisationRelationshipKind
 from ..partial_dates import PartialDateField
-from .base import Alias, Record, SearchableRecord, partial_date_order
+from .base import RECORD_PERMISSIONS, Alias, Record, SearchableRecord, partial_date_order
 
 
 class Organisation(SearchableRecord):
@@ -29,6 +29,7 @@ class Organisation(SearchableRecord):
 
     class Meta:
         ordering = ["name_en", "slug"]
+        default_permissions = RECORD_PERMISSIONS
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [
@@ -54,6 +55,7 @@ class OrganisationAlias(Alias):
 
     class Meta:
         ordering = ["organisation", "name"]
+        default_permissions = RECORD_PERMISSIONS
         verbose_name = _("organisation alias")
         verbose_name_plural = _("organisation aliases")
         constraints = [
@@ -80,6 +82,7 @@ class OrganisationRelationship(Record):
 
     class Meta:
         ordering = ["subject__name_en", "kind", "object__name_en"]
+        default_permissions = RECORD_PERMISSIONS
         verbose_name = _("organisation relationship")
         verbose_name_plural = _("organisation relationships")
         constraints = [

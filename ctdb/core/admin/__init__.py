@@ -4,14 +4,21 @@ slug and a history of every change."""
 
 from django.contrib import admin
 from django.db import models as django_models
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.forms import ModelForm
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import models
-from .arabic import fold_terms
-from .resources import RESOURCES
+from .. import models
+from ..arabic import fold, fold_terms
+from ..resources import RESOURCES
+from .filters import HasCitationFilter, precision_filter, year_filter
+from .forms import OptimisticLockForm
 
 admin.site.site_header = _("ctdb: counter-terrorism database")
 admin.site.site_title = _("ctdb")
@@ -37,31 +44,53 @@ class FoldedSearchMixin:
         return queryset, False
 
 
-class HasCitationFilter(admin.SimpleListFilter):
-    title = _("citations")
-    parameter_name = "cited"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("has a citation")), ("no", _("has no citation"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "no":
-            return queryset.filter(citations__isnull=True)
-        if self.value() == "yes":
-            return queryset.filter(citations__isnull=False).distinct()
-        return queryset
-
-
 class RecordAdmin(FoldedSearchMixin, ImportExportMixin, SimpleHistoryAdmin):
     """Shared behaviour of every ctdb admin page."""
 
+    form = OptimisticLockForm
     readonly_fields = ("created_at", "updated_at")
     list_per_page = 50
     show_full_result_count = False  # no COUNT(*) over the whole table per page view
     save_on_top = True
 
+    # Related records counted on the changelist: related name -> column label.
+    counts = {}
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.annotate(**{f"{name}_count": related_count(self.model, name) for name in self.counts})
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), *(count_column(name, label) for name, label in self.counts.items())]
+
     def get_resource_classes(self, request):
         return [RESOURCES[self.model]]
+
+
+def related_count(model, related_name):
+    """A per-row count of related records, as a correlated subquery.
+
+    Unlike Count() with a join it needs no GROUP BY over the whole table, so
+    a changelist page costs the same whatever the table's size.
+    """
+    relation = model._meta.get_field(related_name)
+    fk_name = relation.field.name
+    counted = (
+        relation.related_model.objects.filter(**{fk_name: OuterRef("pk")})
+        .order_by()
+        .values(fk_name)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def count_column(name, label):
+    def column(obj):
+        return getattr(obj, f"{name}_count")
+
+    column.__name__ = f"{name}_count"
+    return admin.display(description=label, ordering=f"{name}_count")(column)
 
 
 def citation_inline(fk_name):
@@ -131,42 +160,56 @@ class AffiliationInline(admin.TabularInline):
 
 @admin.register(models.Article)
 class ArticleAdmin(RecordAdmin):
-    list_display = ("title", "outlet", "published", "author", "language", "citation_count", "updated_at")
-    list_filter = ("language", "outlet")
-    readonly_fields = ("text_sha256", "created_at", "updated_at")
+    list_display = ("title", "outlet", "published", "author", "language", "updated_at")
+    list_filter = ("language", "outlet", year_filter("published", _("year published")))
+    list_select_related = ("outlet",)
+    readonly_fields = ("text_sha256", "cited_passages", "cited_records", "created_at", "updated_at")
     autocomplete_fields = ("outlet",)
     formfield_overrides = {django_models.URLField: {"assume_scheme": "https"}}
+    counts = {"citations": _("citations")}
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("outlet").annotate(citation_count=Count("citations"))
+    @admin.display(description=_("text with the cited passages highlighted"))
+    def cited_passages(self, obj):
+        return highlight(obj.text, obj.citations.values_list("start", "end"))
 
-    @admin.display(description=_("citations"), ordering="citation_count")
-    def citation_count(self, obj):
-        return obj.citation_count
+    @admin.display(description=_("records that cite this article"))
+    def cited_records(self, obj):
+        citations = obj.citations.select_related(*models.Citation.TARGET_FIELDS).order_by("start")
+        items = []
+        for citation in citations:
+            target = citation.target
+            meta = target._meta
+            url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[target.pk])
+            items.append(
+                format_html('<li>{}: <a href="{}">{}</a> — «{}»</li>', meta.verbose_name, url, target, citation.quote)
+            )
+        if not items:
+            return _("No record cites this article yet.")
+        return format_html('<ol class="ctdb-cited-records">{}</ol>', mark_safe("".join(items)))
 
 
 @admin.register(models.Organisation)
 class OrganisationAdmin(RecordAdmin):
-    list_display = ("name_en", "name_ar", "kind", "country", "founded", "citation_count", "updated_at")
-    list_filter = ("kind", "country", HasCitationFilter)
+    list_display = ("name_en", "name_ar", "kind", "country", "founded", "updated_at")
+    list_filter = ("kind", "country", year_filter("founded", _("year founded")), HasCitationFilter)
     inlines = [OrganisationAliasInline, citation_inline("organisation")]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_count=Count("citations"))
-
-    @admin.display(description=_("citations"), ordering="citation_count")
-    def citation_count(self, obj):
-        return obj.citation_count
+    counts = {"citations": _("citations"), "attributions": _("attributions"), "agreement_parties": _("agreements")}
 
 
 @admin.register(models.OrganisationRelationship)
 class OrganisationRelationshipAdmin(RecordAdmin):
     list_display = ("subject", "kind", "object", "start", "end")
-    list_filter = ("kind", HasCitationFilter)
+    list_filter = (
+        "kind",
+        year_filter("start", _("year")),
+        precision_filter("start", _("date precision")),
+        HasCitationFilter,
+    )
     list_select_related = ("subject", "object")
     autocomplete_fields = ("subject", "object")
     folded_search_paths = ("subject__search_text", "object__search_text")
     inlines = [citation_inline("relationship")]
+    counts = {"citations": _("citations")}
 
 
 @admin.register(models.Actor)
@@ -174,6 +217,7 @@ class ActorAdmin(RecordAdmin):
     list_display = ("name_en", "name_ar", "title_en", "nationality", "updated_at")
     list_filter = ("nationality", HasCitationFilter)
     inlines = [ActorAliasInline, AffiliationInline, citation_inline("actor")]
+    counts = {"citations": _("citations"), "affiliations": _("affiliations")}
 
 
 @admin.register(models.Affiliation)
@@ -184,6 +228,7 @@ class AffiliationAdmin(RecordAdmin):
     autocomplete_fields = ("actor", "organisation")
     folded_search_paths = ("actor__search_text", "organisation__search_text")
     inlines = [citation_inline("affiliation")]
+    counts = {"citations": _("citations")}
 
 
 @admin.register(models.Attack)
@@ -198,12 +243,23 @@ class AttackAdmin(RecordAdmin):
         "killed_low",
         "killed_high",
         "wounded_low",
+        "wounded_high",
         "updated_at",
     )
-    list_filter = ("kind", "country", "attack_type", "target_type", "weapon_type", HasCitationFilter)
+    list_filter = (
+        "kind",
+        "country",
+        year_filter("start", _("year")),
+        precision_filter("start", _("date precision")),
+        "attack_type",
+        "target_type",
+        "weapon_type",
+        HasCitationFilter,
+    )
     list_select_related = ("campaign",)
     autocomplete_fields = ("campaign",)
     inlines = [AttributionInline, citation_inline("attack")]
+    counts = {"citations": _("citations"), "attributions": _("attributions")}
 
 
 @admin.register(models.Attribution)
@@ -214,23 +270,32 @@ class AttributionAdmin(RecordAdmin):
     autocomplete_fields = ("attack", "organisation", "accused_by")
     folded_search_paths = ("attack__search_text", "organisation__search_text")
     inlines = [citation_inline("attribution")]
+    counts = {"citations": _("citations")}
 
 
 @admin.register(models.AttackLink)
 class AttackLinkAdmin(RecordAdmin):
     list_display = ("from_attack", "kind", "to_attack")
-    list_filter = ("kind",)
+    list_filter = ("kind", HasCitationFilter)
     list_select_related = ("from_attack", "to_attack")
     autocomplete_fields = ("from_attack", "to_attack")
     folded_search_paths = ("from_attack__search_text", "to_attack__search_text")
     inlines = [citation_inline("attack_link")]
+    counts = {"citations": _("citations")}
 
 
 @admin.register(models.Agreement)
 class AgreementAdmin(RecordAdmin):
     list_display = ("name_en", "name_ar", "kind", "status", "start", "end", "amount", "currency")
-    list_filter = ("kind", "status", HasCitationFilter)
+    list_filter = (
+        "kind",
+        "status",
+        year_filter("start", _("year")),
+        precision_filter("start", _("date precision")),
+        HasCitationFilter,
+    )
     inlines = [AgreementPartyInline, AgreementTargetInline, citation_inline("agreement")]
+    counts = {"citations": _("citations"), "parties": _("parties"), "targets": _("targets")}
 
 
 @admin.register(models.AgreementParty)
@@ -241,6 +306,7 @@ class AgreementPartyAdmin(RecordAdmin):
     autocomplete_fields = ("agreement", "organisation")
     folded_search_paths = ("agreement__search_text", "organisation__search_text")
     inlines = [citation_inline("party")]
+    counts = {"citations": _("citations")}
 
 
 @admin.register(models.AgreementTarget)
@@ -251,26 +317,30 @@ class AgreementTargetAdmin(RecordAdmin):
     autocomplete_fields = ("agreement", "organisation")
     folded_search_paths = ("agreement__search_text", "organisation__search_text")
     inlines = [citation_inline("agreement_target")]
+    counts = {"citations": _("citations")}
+
+
+class AliasAdmin(RecordAdmin):
+    list_display = ("name", "language", "kind")
+    list_filter = ("language", "kind")
+    readonly_fields = ()
+    form = ModelForm  # aliases carry no updated_at to lock on
 
 
 @admin.register(models.OrganisationAlias)
-class OrganisationAliasAdmin(RecordAdmin):
+class OrganisationAliasAdmin(AliasAdmin):
     list_display = ("name", "organisation", "language", "kind")
-    list_filter = ("language", "kind")
     list_select_related = ("organisation",)
     autocomplete_fields = ("organisation",)
     folded_search_paths = ("organisation__search_text",)
-    readonly_fields = ()
 
 
 @admin.register(models.ActorAlias)
-class ActorAliasAdmin(RecordAdmin):
+class ActorAliasAdmin(AliasAdmin):
     list_display = ("name", "actor", "language", "kind")
-    list_filter = ("language", "kind")
     list_select_related = ("actor",)
     autocomplete_fields = ("actor",)
     folded_search_paths = ("actor__search_text",)
-    readonly_fields = ()
 
 
 @admin.register(models.Citation)
@@ -279,28 +349,34 @@ class CitationAdmin(RecordAdmin):
     list_filter = ("article",)
     list_select_related = ("article",)
     readonly_fields = ("start", "end", "created_at", "updated_at")
-    autocomplete_fields = (
-        "article",
-        "organisation",
-        "actor",
-        "attack",
-        "agreement",
-        "attribution",
-        "attack_link",
-        "party",
-        "agreement_target",
-        "relationship",
-        "affiliation",
-    )
-    folded_search_paths = ("article__search_text",)
+    autocomplete_fields = ("article", *models.Citation.TARGET_FIELDS)
 
     def get_search_results(self, request, queryset, search_term):
-        # Citations are found by the words they quote, folded the same way.
-        queryset, _distinct = super().get_search_results(request, queryset, "")
-        for term in fold_terms(search_term):
-            queryset = queryset.filter(Q(quote__icontains=term) | Q(article__search_text__contains=term))
+        # Citations are found by the article's title or the words they quote.
+        for term in search_term.split():
+            queryset = queryset.filter(Q(quote__icontains=term) | Q(article__search_text__contains=fold(term)))
         return queryset, False
 
     @admin.display(description=_("quote"))
     def short_quote(self, obj):
         return obj.quote[:80]
+
+
+def highlight(text, spans):
+    """Return `text` as HTML with each [start, end) span wrapped in <mark>."""
+    merged = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    parts, position = [], 0
+    for start, end in merged:
+        parts.append(escape(text[position:start]))
+        parts.append(format_html("<mark>{}</mark>", text[start:end]))
+        position = end
+    parts.append(escape(text[position:]))
+    return format_html(
+        '<div class="ctdb-article-text" dir="rtl" style="white-space: pre-wrap; max-width: 60em">{}</div>',
+        mark_safe("".join(str(part) for part in parts)),
+    )

@@ -1,0 +1,245 @@
+"""The admin in Arabic (right to left) and English, and the Arabic catalogue
+itself: complete, not fuzzy, placeholders intact and compiled."""
+
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
+
+from ctdb.core import models
+
+LOCALE = Path(settings.LOCALE_PATHS[0]) / "ar" / "LC_MESSAGES"
+PO = LOCALE / "django.po"
+MO = LOCALE / "django.mo"
+
+ATTACKS = reverse("admin:core_attack_changelist")
+INDEX = reverse("admin:index")
+
+
+@pytest.fixture(autouse=True)
+def restore_language():
+    """Requests activate a language in this thread; leave no Arabic behind."""
+    previous = translation.get_language()
+    yield
+    translation.activate(previous)
+
+
+def page(client, url, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def html_tag(html):
+    return re.search(r"<html\b[^>]*>", html).group(0)
+
+
+def assert_rtl_arabic(html):
+    tag = html_tag(html)
+    assert 'lang="ar"' in tag
+    assert 'dir="rtl"' in tag
+
+
+def assert_ltr_english(html):
+    tag = html_tag(html)
+    assert 'lang="en"' in tag
+    assert 'dir="ltr"' in tag
+
+
+# The admin pages, in each language.
+
+
+def test_index_in_arabic(admin_client, one_of_each):
+    html = page(admin_client, INDEX, "ar")
+    assert_rtl_arabic(html)
+    assert "ctdb: قاعدة بيانات مكافحة الإرهاب" in html  # site header
+    assert "سجلات مكافحة الإرهاب" in html  # the app's name
+    for plural in ("الهجمات", "المنظمات", "الاستشهادات", "اتفاقيات التعاون", "إسنادات المسؤولية"):
+        assert plural in html, plural
+    assert "Attacks" not in html
+    assert "Counter-terrorism records" not in html
+
+
+def test_index_in_english(admin_client, one_of_each):
+    html = page(admin_client, INDEX, "en")
+    assert_ltr_english(html)
+    assert "ctdb: counter-terrorism database" in html
+    assert "Counter-terrorism records" in html
+    assert "Attacks" in html
+    assert "Cooperation agreements" in html
+    assert "الهجمات" not in html
+    assert "سجلات مكافحة الإرهاب" not in html
+
+
+def test_attack_changelist_in_arabic(admin_client, one_of_each):
+    html = page(admin_client, ATTACKS, "ar")
+    assert_rtl_arabic(html)
+    assert "الاسم بالإنجليزية" in html  # a column header
+    assert "حملة هجمات" in html  # the kind of the campaign, a choice label
+    assert "اغتيال" in html  # an attack type, in the filter
+    assert "مدعوم باستشهاد" in html  # ctdb's own list filter
+    assert "campaign of attacks" not in html
+    assert "English name" not in html
+
+
+def test_attack_changelist_in_english(admin_client, one_of_each):
+    html = page(admin_client, ATTACKS, "en")
+    assert_ltr_english(html)
+    assert "English name" in html
+    assert "campaign of attacks" in html
+    assert "assassination" in html
+    assert "has a citation" in html
+    assert "حملة هجمات" not in html
+    assert "الاسم بالإنجليزية" not in html
+
+
+def test_attack_change_page_in_arabic(admin_client, one_of_each):
+    url = reverse("admin:core_attack_change", args=[one_of_each["attack"].pk])
+    html = page(admin_client, url, "ar")
+    assert_rtl_arabic(html)
+    assert "نوع الهجوم" in html  # a field label
+    assert "تبنّاه التنظيم" in html  # the attribution inline's kind
+    assert "المعرّف الثابت" in html
+
+
+def test_language_switch_form(admin_client, one_of_each):
+    """The switch in the header posts to set_language and the choice sticks."""
+    html = page(admin_client, INDEX, "en")
+    assert 'id="language-switch"' in html
+    assert '<option value="en" selected>' in html
+
+    response = admin_client.post(reverse("set_language"), {"language": "ar", "next": ATTACKS})
+    assert response.status_code == 302
+    assert response["Location"] == ATTACKS
+    html = admin_client.get(ATTACKS).content.decode()
+    assert_rtl_arabic(html)
+    assert "حملة هجمات" in html
+    assert '<option value="ar" selected>' in html
+
+    admin_client.post(reverse("set_language"), {"language": "en", "next": ATTACKS})
+    html = admin_client.get(ATTACKS).content.decode()
+    assert_ltr_english(html)
+    assert "campaign of attacks" in html
+
+
+def test_accept_language_header_picks_arabic(admin_client, one_of_each):
+    html = admin_client.get(INDEX, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert_rtl_arabic(html)
+    assert "الهجمات" in html
+
+
+def test_validation_message_in_arabic(one_of_each):
+    article, attack = one_of_each["article"], one_of_each["attack"]
+    citation = models.Citation(article=article, quote="نص لا يرد في المقال", attack=attack)
+    with translation.override("ar"):
+        with pytest.raises(ValidationError) as raised:
+            citation.clean()
+        message = " ".join(raised.value.message_dict["quote"])
+    assert "لا يرد هذا الاقتباس في المقال" in message
+    assert "«هجوم كروكوس»" in message  # the placeholder, filled
+
+
+# The catalogue.
+
+
+def parse_po(path):
+    """Entries of a .po file: dicts of msgctxt/msgid/msgid_plural/msgstr[n]
+    (unescaped) and `flags`. Obsolete (#~) entries are skipped."""
+    entries, entry, key = [], None, None
+
+    def unquote(text):
+        return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text.strip()[1:-1])
+
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        if not line.strip() or line.startswith("#~"):
+            if entry and "msgid" in entry:
+                entries.append(entry)
+                entry = None
+            continue
+        if entry is None or (line.startswith("#") and "msgid" in entry):
+            if entry and "msgid" in entry:
+                entries.append(entry)
+            entry, key = {"flags": set()}, None
+        if line.startswith("#,"):
+            entry["flags"].update(flag.strip() for flag in line[2:].split(","))
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            entry[key] += unquote(line)
+        else:
+            key, _space, value = line.partition(" ")
+            entry[key] = unquote(value)
+    return entries
+
+
+def translations(entry):
+    return [value for key, value in entry.items() if key.startswith("msgstr")]
+
+
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+
+
+def test_po_exists_with_arabic_header():
+    entries = parse_po(PO)
+    header = next(entry for entry in entries if entry["msgid"] == "")
+    assert "fuzzy" not in header["flags"]
+    assert "Language: ar\n" in header["msgstr"]
+    assert "charset=UTF-8" in header["msgstr"]
+    forms = re.search(r"Plural-Forms: nplurals=(\d+); plural=([^;]+);", header["msgstr"])
+    assert forms and forms.group(1) == "6"
+    plural = gettext.c2py(forms.group(2))
+    expected = {0: 0, 1: 1, 2: 2, 3: 3, 10: 3, 11: 4, 99: 4, 100: 5, 101: 5, 102: 5, 103: 3, 111: 4, 1000: 5}
+    assert {n: plural(n) for n in expected} == expected
+
+
+def test_every_entry_translated_and_not_fuzzy():
+    entries = [entry for entry in parse_po(PO) if entry["msgid"]]
+    assert len(entries) > 100
+    untranslated = [entry["msgid"] for entry in entries if not all(text.strip() for text in translations(entry))]
+    fuzzy = [entry["msgid"] for entry in entries if "fuzzy" in entry["flags"]]
+    assert untranslated == []
+    assert fuzzy == []
+
+
+def test_placeholders_kept():
+    broken = []
+    for entry in parse_po(PO):
+        if not entry["msgid"]:
+            continue
+        wanted = sorted(PLACEHOLDER.findall(entry["msgid"]))
+        for text in translations(entry):
+            if sorted(PLACEHOLDER.findall(text)) != wanted:
+                broken.append((entry["msgid"], text))
+    assert broken == []
+
+
+def test_mo_is_compiled_from_the_current_po():
+    """The committed .mo holds exactly the .po's translations, and is not
+    older than it (two seconds of slack for a checkout's write order)."""
+    assert MO.exists(), "run: manage.py compilemessages --ignore=.venv"
+    assert MO.stat().st_mtime >= PO.stat().st_mtime - 2, "the .po changed after the .mo: run compilemessages"
+    with MO.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    stale = []
+    for entry in parse_po(PO):
+        msgid = entry["msgid"]
+        if not msgid:
+            continue
+        context = entry.get("msgctxt")
+        if "msgid_plural" in entry:
+            for n, form in ((0, 0), (1, 1), (2, 2), (3, 3), (11, 4), (100, 5)):
+                args = (msgid, entry["msgid_plural"], n)
+                got = compiled.npgettext(context, *args) if context else compiled.ngettext(*args)
+                if got != entry[f"msgstr[{form}]"]:
+                    stale.append(msgid)
+        else:
+            got = compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
+            if got != entry["msgstr"]:
+                stale.append(msgid)
+    assert stale == []
