@@ -1,0 +1,49 @@
+"""Serializer fields for ctdb's own column types: partial dates and countries."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ctdb.core.choices import DatePrecision
+
+PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": PARTIAL_DATE_PATTERN,
+        "example": "2016-07",
+        "description": "Partial ISO date: YYYY, YYYY-MM or YYYY-MM-DD, only as precise as the source.",
+    }
+)
+class PartialDateField(serializers.CharField):
+    """A partial date, given exactly as stored: its length is its precision."""
+
+
+class PrecisionField(serializers.ChoiceField):
+    """The precision of the partial date beside it (`year`, `month`, `day`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("help_text", "Precision of the partial date of the same name, null when it is unknown.")
+        super().__init__(DatePrecision.choices, **kwargs)
+
+    def to_representation(self, value):
+        return None if value is None else str(value)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^[A-Z]{2}$",
+        "example": "SY",
+        "description": "ISO 3166-1 alpha-2 country code; null when unknown.",
+    }
+)
+class CountryCodeField(serializers.CharField):
+    """A django-countries value as its two-letter code, null when blank."""
+
+    def to_representation(self, value):
+        code = getattr(value, "code", value)
+        return code or None

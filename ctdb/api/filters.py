@@ -1,0 +1,189 @@
+"""Filter backends and filter types shared by every resource.
+
+`FoldedSearchFilter` is `?search=`: Arabic-aware, identical on SQLite and
+PostgreSQL because both the stored `search_text` and the query are folded by
+`ctdb.core.arabic`. `StableOrderingFilter` is `?ordering=`. The filter types
+below are the building blocks of `filtersets.py`.
+"""
+
+import functools
+import operator
+
+import django_filters
+from django.core.validators import RegexValidator
+from django.db.models import F, Q
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import BaseFilterBackend, OrderingFilter
+
+from ctdb.core.arabic import fold_terms
+from ctdb.core.partial_dates import validate_partial_date
+
+MAX_SEARCH_TERMS = 10
+
+
+class FoldedSearchFilter(BaseFilterBackend):
+    """`?search=`: every folded term of the query must occur in one of the
+    view's `search_fields` (stored folded text, names and aliases)."""
+
+    search_param = "search"
+
+    def filter_queryset(self, request, queryset, view):
+        fields = getattr(view, "search_fields", ())
+        terms = fold_terms(request.query_params.get(self.search_param, ""))
+        if not fields or not terms:
+            return queryset
+        if len(terms) > MAX_SEARCH_TERMS:
+            raise ValidationError({self.search_param: [f"Give at most {MAX_SEARCH_TERMS} words."]})
+        for term in terms:
+            queryset = queryset.filter(functools.reduce(operator.or_, (Q(**{f"{f}__contains": term}) for f in fields)))
+        return queryset
+
+    def get_schema_operation_parameters(self, view):
+        if not getattr(view, "search_fields", ()):
+            return []
+        return [
+            {
+                "name": self.search_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    "Words that must all occur in the record's names or aliases. Arabic spelling variants "
+                    "(hamza forms, ta marbuta, alef maqsura, diacritics, tatweel) and Latin accents are ignored: "
+                    "«الدولة الاسلامية» finds «الدولة الإسلاميّة», «داعش» finds the Islamic State by its alias, "
+                    f"`Erdogan` finds `Erdoğan`. At most {MAX_SEARCH_TERMS} words."
+                ),
+                "schema": {"type": "string"},
+            }
+        ]
+
+
+class StableOrderingFilter(OrderingFilter):
+    """`?ordering=` from the view's `ordering_fields` (comma-separated, `-`
+    for descending). The slug always breaks ties, so pages never overlap, and
+    nulls sort last either way, so SQLite and PostgreSQL agree."""
+
+    def get_ordering(self, request, queryset, view):
+        param = request.query_params.get(self.ordering_param, "")
+        terms = [term.strip() for term in param.split(",") if term.strip()]
+        if terms:
+            allowed = set(view.ordering_fields)
+            unknown = [term for term in terms if term.lstrip("-") not in allowed]
+            if unknown:
+                message = f"Unknown field {', '.join(unknown)}; use one of {', '.join(sorted(allowed))}."
+                raise ValidationError({self.ordering_param: [message]})
+        else:
+            terms = list(self.get_default_ordering(view) or ())
+        if not any(term.lstrip("-") == "slug" for term in terms):
+            terms.append("slug")
+        return terms
+
+    def filter_queryset(self, request, queryset, view):
+        return queryset.order_by(
+            *(
+                F(term[1:]).desc(nulls_last=True) if term.startswith("-") else F(term).asc(nulls_last=True)
+                for term in self.get_ordering(request, queryset, view)
+            )
+        )
+
+    def get_schema_operation_parameters(self, view):
+        options = [option for field in view.ordering_fields for option in (field, f"-{field}")]
+        default = ",".join(view.ordering)
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    f"Sort by these fields, comma-separated; `-` sorts descending. Default `{default}`. "
+                    "Ties are always broken by `slug`; unknown dates and figures sort last."
+                ),
+                "schema": {"type": "array", "items": {"type": "string", "enum": options}},
+                "style": "form",
+                "explode": False,
+            }
+        ]
+
+
+class HavingFilter(django_filters.CharFilter):
+    """Records with at least one related row matching the value through any
+    of `paths`; a subquery, so a record is never returned twice."""
+
+    def __init__(self, *paths, **kwargs):
+        self.paths = paths
+        super().__init__(field_name=paths[0], **kwargs)
+
+    def filter(self, queryset, value):
+        if value in ("", None):
+            return queryset
+        matching = functools.reduce(operator.or_, (Q(**{path: value}) for path in self.paths))
+        return queryset.filter(pk__in=queryset.model._base_manager.filter(matching).values("pk"))
+
+
+class CitedInFilter(HavingFilter):
+    """`?article=<slug>`: records with a citation in that article."""
+
+    def __init__(self, citations="citations", **kwargs):
+        kwargs.setdefault("help_text", "Slug of an article: records supported by a citation in it.")
+        super().__init__(f"{citations}__article__slug", **kwargs)
+
+
+class HavingChoiceFilter(django_filters.MultipleChoiceFilter):
+    """Records with at least one related row whose `path` is any of the
+    chosen values (repeat the parameter for several)."""
+
+    def __init__(self, path, **kwargs):
+        super().__init__(field_name=path, **kwargs)
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        matching = queryset.model._base_manager.filter(**{f"{self.field_name}__in": value})
+        return queryset.filter(pk__in=matching.values("pk"))
+
+
+class CountryFilter(HavingFilter):
+    """An ISO 3166-1 alpha-2 code, in either case, of the record or of a
+    related one."""
+
+    def __init__(self, path="country", **kwargs):
+        kwargs.setdefault("validators", [RegexValidator(r"^[A-Za-z]{2}$", "Give a two-letter ISO 3166-1 code.")])
+        super().__init__(path, **kwargs)
+
+    def filter(self, queryset, value):
+        return super().filter(queryset, value.upper() if value else value)
+
+
+class PartialDateFilter(django_filters.CharFilter):
+    """A bound of a date range, given as a partial date (YYYY, YYYY-MM or
+    YYYY-MM-DD) and compared so that precision is respected: a record dated
+    `2016-07` is within a range starting `2016-07-15`, since it may be."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validators", [validate_partial_date])
+        super().__init__(*args, **kwargs)
+
+
+class DateFromFilter(PartialDateFilter):
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        # A coarser date that contains the bound may fall after it.
+        containing = {value[:4], value[:7]} - {value}
+        return queryset.filter(Q(**{f"{self.field_name}__gte": value}) | Q(**{f"{self.field_name}__in": containing}))
+
+
+class DateToFilter(PartialDateFilter):
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        # ISO strings sort a year before its months, so a finer date inside a
+        # coarse bound (2016-07 within 2016) is caught by the prefix.
+        return queryset.filter(Q(**{f"{self.field_name}__lte": value}) | Q(**{f"{self.field_name}__startswith": value}))
+
+
+def date_range(field_name, label):
+    """The `date_from` and `date_to` filters on one partial-date field."""
+    return (
+        DateFromFilter(field_name=field_name, help_text=f"Earliest {label} (YYYY, YYYY-MM or YYYY-MM-DD), inclusive."),
+        DateToFilter(field_name=field_name, help_text=f"Latest {label} (YYYY, YYYY-MM or YYYY-MM-DD), inclusive."),
+    )

@@ -1,0 +1,88 @@
+"""OpenAPI generation: what drf-spectacular cannot infer from the views.
+
+The CSV form of each resource (media type, `format` parameter and columns)
+and the `sync` action, a list in keyset pages.
+"""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import is_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+
+from .renderers import LIST_SEPARATOR, CSVRenderer, csv_columns
+
+SYNC_DESCRIPTION = (
+    "**Sync mode**: every record matching the filters, oldest change first, in keyset pages ordered by "
+    "(`updated_at`, internal id). Follow `next` until it is null; keep the last `cursor` and send it later to "
+    "receive only what was created or changed since. Deleted records are not reported."
+)
+
+# Errors are always JSON, whatever format was asked for.
+ERROR = OpenApiResponse(
+    {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
+    description="Not found (404) or too many requests (429, see `Retry-After`).",
+)
+INVALID_QUERY = OpenApiResponse(
+    {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    description="A query parameter is invalid: its name → what is wrong.",
+)
+
+
+class CtdbAutoSchema(AutoSchema):
+    def _is_list_view(self, serializer=None):
+        if getattr(self.view, "action", None) == "sync" and (serializer is None or is_serializer(serializer)):
+            return True
+        return super()._is_list_view(serializer)
+
+    def get_paginated_name(self, serializer_name):
+        if getattr(self.view, "action", None) == "sync":
+            return f"{serializer_name}SyncPage"
+        return super().get_paginated_name(serializer_name)
+
+    def offers_csv(self):
+        return self.method == "GET" and any(isinstance(r, CSVRenderer) for r in self.view.get_renderers())
+
+    def get_response_serializers(self):
+        serializer = super().get_response_serializers()
+        if not self.offers_csv() or not is_serializer(serializer):
+            return serializer
+        if self._is_list_view(serializer):
+            found, errors = "A page of records.", {400: INVALID_QUERY, 429: ERROR}
+        else:
+            found, errors = "The record.", {404: ERROR, 429: ERROR}
+        return {
+            (200, "application/json"): OpenApiResponse(serializer, description=found),
+            (200, "text/csv"): OpenApiTypes.STR,
+            **{(code, "application/json"): error for code, error in errors.items()},
+        }
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self.offers_csv():
+            parameters.append(
+                OpenApiParameter(
+                    "format",
+                    str,
+                    enum=["json", "csv"],
+                    description="`csv` for flat columns (listed with the list operation), or send `Accept: text/csv`.",
+                )
+            )
+        return parameters
+
+    def get_description(self):
+        parts = [super().get_description()]
+        action = getattr(self.view, "action", None)
+        if action == "sync":
+            parts.append(SYNC_DESCRIPTION)
+        if self.offers_csv() and action in ("list", "sync"):
+            parts.append(self.csv_description())
+        elif self.offers_csv():
+            parts.append("`?format=csv` gives this record as one CSV row, in the columns of the list.")
+        return "\n\n".join(part for part in parts if part)
+
+    def csv_description(self):
+        rows = "\n".join(f"| `{name}` | `{path}` |" for name, path in csv_columns(self.view.get_serializer()))
+        return (
+            f"**CSV columns** (`?format=csv`; the current page; values of a list joined with `{LIST_SEPARATOR}`):\n\n"
+            f"| column | JSON field |\n|---|---|\n{rows}"
+        )

@@ -1,0 +1,81 @@
+"""The table every resource test runs over, and helpers to call the API.
+
+A resource states its URL segment, its model and its query budget: the
+number of queries a list page costs, whatever its size.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+import pytest
+
+from ctdb.api import views
+from ctdb.api.pagination import MAX_PAGE_SIZE
+from ctdb.core.models import (
+    Actor,
+    Affiliation,
+    Agreement,
+    AgreementParty,
+    Article,
+    Attack,
+    Attribution,
+    Citation,
+    Organisation,
+    OrganisationRelationship,
+)
+
+API = "/api/v1/"
+
+
+@dataclass(frozen=True)
+class Resource:
+    path: str
+    model: type
+    queries: int
+
+    def __str__(self):
+        return self.path
+
+    def url(self, slug=None, action=None):
+        return API + "/".join(part for part in (self.path, slug, action) if part) + "/"
+
+
+RESOURCES = [
+    Resource("articles", Article, queries=2),
+    Resource("organisations", Organisation, queries=8),
+    Resource("actors", Actor, queries=6),
+    Resource("attacks", Attack, queries=10),
+    Resource("agreements", Agreement, queries=7),
+    Resource("attributions", Attribution, queries=3),
+    Resource("relationships", OrganisationRelationship, queries=3),
+    Resource("agreement-parties", AgreementParty, queries=3),
+    Resource("affiliations", Affiliation, queries=3),
+    Resource("citations", Citation, queries=2),
+]
+RESOURCE_BY_PATH = {resource.path: resource for resource in RESOURCES}
+
+every_resource = pytest.mark.parametrize("resource", RESOURCES, ids=str)
+
+
+def get(client, url, expect=200, **params):
+    response = client.get(url, params)
+    assert response.status_code == expect, response.content[:500]
+    return response
+
+
+def slugs(client, url, **params):
+    """The slugs a list answers, in order, from a page large enough for all."""
+    return [record["slug"] for record in get(client, url, page_size=MAX_PAGE_SIZE, **params).json()["results"]]
+
+
+def csv_rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+
+
+def viewset_of(resource):
+    return next(
+        view
+        for view in vars(views).values()
+        if getattr(getattr(view, "queryset", None), "model", None) is resource.model
+    )

@@ -1,0 +1,101 @@
+"""Numbered pages with a bounded size, and keyset pages for syncing."""
+
+import pytest
+
+from ctdb.api.pagination import MAX_PAGE_SIZE
+from ctdb.core.models import Attack
+from tests import factories as make
+
+from .base import RESOURCE_BY_PATH, get
+
+ATTACKS = RESOURCE_BY_PATH["attacks"]
+
+
+@pytest.fixture
+def many_attacks(db):
+    return [make.attack(start=f"2020-01-{day:02d}") for day in range(1, 8)]
+
+
+def test_pages_partition_the_list(client, many_attacks):
+    first = get(client, ATTACKS.url(), page_size=3).json()
+    assert first["count"] == 7 and first["previous"] is None
+    second = client.get(first["next"]).json()
+    third = client.get(second["next"]).json()
+    assert third["next"] is None
+    seen = [r["slug"] for page in (first, second, third) for r in page["results"]]
+    assert sorted(seen) == sorted(a.slug for a in many_attacks)
+
+
+def test_default_page_size(client, db, settings):
+    for _ in range(settings.REST_FRAMEWORK["PAGE_SIZE"] + 1):
+        make.attack()
+    assert len(get(client, ATTACKS.url()).json()["results"]) == settings.REST_FRAMEWORK["PAGE_SIZE"]
+
+
+@pytest.mark.parametrize("size", [MAX_PAGE_SIZE + 1, 0, -1, "many", "1.5"])
+def test_page_size_out_of_bounds_is_400(client, many_attacks, size):
+    errors = get(client, ATTACKS.url(), expect=400, page_size=size).json()
+    assert errors == {"page_size": [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]}
+
+
+def test_page_size_at_the_maximum_is_allowed(client, many_attacks):
+    assert len(get(client, ATTACKS.url(), page_size=MAX_PAGE_SIZE).json()["results"]) == 7
+
+
+def test_page_beyond_the_last_is_404(client, many_attacks):
+    get(client, ATTACKS.url(), expect=404, page=99)
+
+
+def test_pages_are_linked_in_the_header(client, many_attacks):
+    response = get(client, ATTACKS.url(), page_size=3, page=2)
+    assert 'rel="next"' in response["Link"] and 'rel="prev"' in response["Link"]
+
+
+class TestSync:
+    def walk(self, client, url, **params):
+        page = get(client, url, **params).json()
+        pages = [page]
+        while page["next"]:
+            page = client.get(page["next"]).json()
+            pages.append(page)
+        return pages
+
+    def test_walks_every_record_once_oldest_change_first(self, client, many_attacks):
+        pages = self.walk(client, ATTACKS.url(action="sync"), page_size=2)
+        assert [len(page["results"]) for page in pages] == [2, 2, 2, 1]
+        seen = [r["slug"] for page in pages for r in page["results"]]
+        assert seen == [a.slug for a in Attack.objects.order_by("updated_at", "pk")]
+
+    def test_equal_timestamps_are_ordered_by_id(self, client, many_attacks):
+        Attack.objects.update(updated_at=many_attacks[0].updated_at)
+        pages = self.walk(client, ATTACKS.url(action="sync"), page_size=3)
+        assert [r["slug"] for page in pages for r in page["results"]] == [a.slug for a in many_attacks]
+
+    def test_last_cursor_resumes_with_changes_only(self, client, many_attacks):
+        last = self.walk(client, ATTACKS.url(action="sync"))[-1]
+        assert last["next"] is None
+        assert get(client, ATTACKS.url(action="sync"), cursor=last["cursor"]).json()["results"] == []
+        many_attacks[2].save()
+        new = make.attack()
+        later = get(client, ATTACKS.url(action="sync"), cursor=last["cursor"]).json()
+        assert [r["slug"] for r in later["results"]] == [many_attacks[2].slug, new.slug]
+
+    def test_an_empty_page_keeps_the_cursor(self, client, many_attacks):
+        last = self.walk(client, ATTACKS.url(action="sync"))[-1]
+        again = get(client, ATTACKS.url(action="sync"), cursor=last["cursor"]).json()
+        assert again["cursor"] == last["cursor"]
+
+    def test_filters_apply(self, client, world):
+        page = get(client, ATTACKS.url(action="sync"), country="RU").json()
+        assert [r["slug"] for r in page["results"]] == [world.crocus.slug]
+
+    def test_ordering_parameter_does_not_apply(self, client, many_attacks):
+        page = get(client, ATTACKS.url(action="sync"), ordering="-slug").json()
+        assert [r["slug"] for r in page["results"]] == [a.slug for a in Attack.objects.order_by("updated_at", "pk")]
+
+    @pytest.mark.parametrize("cursor", ["garbage", "MjAyNHwx", "bm90LWEtZGF0ZXw1"])
+    def test_invalid_cursor_is_400(self, client, many_attacks, cursor):
+        assert "cursor" in get(client, ATTACKS.url(action="sync"), expect=400, cursor=cursor).json()
+
+    def test_page_size_is_bounded(self, client, many_attacks):
+        get(client, ATTACKS.url(action="sync"), expect=400, page_size=MAX_PAGE_SIZE + 1)
