@@ -5,8 +5,7 @@ fetched in a fixed number of queries, whatever the page size), its
 serializer, its filters and its orderings; `RecordViewSet` does the rest.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -31,6 +30,7 @@ from ctdb.core.models import (
     OrganisationRelationship,
 )
 from ctdb.core.models.articles import CITATION_TARGETS
+from ctdb.core.queries import count_of
 
 from . import filtersets, serializers
 from .pagination import PagePagination, SyncPagination
@@ -44,12 +44,6 @@ def cited(relation=""):
     """Prefetch the citations of the records at `relation`, with their articles."""
     queryset = Citation.objects.select_related("article").order_by("article__slug", "start", "pk")
     return Prefetch(f"{relation}citations", queryset=queryset)
-
-
-def count_of(model, field):
-    """Annotation: how many `model` rows point at the record through `field`."""
-    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk"))
-    return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), Value(0))
 
 
 class RecordViewSet(viewsets.ReadOnlyModelViewSet):
