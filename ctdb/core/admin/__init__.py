@@ -19,6 +19,7 @@ from ..queries import count_of
 from ..resources import RESOURCES
 from .filters import HasCitationFilter, precision_filter, year_filter
 from .forms import OptimisticLockForm
+from .paginator import LargeTablePaginator
 
 admin.site.site_header = _("ctdb: counter-terrorism database")
 admin.site.site_title = _("ctdb")
@@ -51,6 +52,7 @@ class RecordAdmin(FoldedSearchMixin, ImportExportMixin, SimpleHistoryAdmin):
     readonly_fields = ("created_at", "updated_at")
     list_per_page = 50
     show_full_result_count = False  # no COUNT(*) over the whole table per page view
+    paginator = LargeTablePaginator
     save_on_top = True
 
     # Related records counted on the changelist: related name -> column label.

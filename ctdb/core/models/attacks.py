@@ -80,7 +80,10 @@ class Attack(SearchableRecord):
             models.CheckConstraint(condition=~Q(campaign=F("pk")), name="attack_not_own_campaign"),
             models.CheckConstraint(condition=~Q(name_ar="") | ~Q(name_en=""), name="attack_has_a_name"),
         ]
-        indexes = [models.Index(fields=["-start", "slug"], name="attack_default_order")]
+        indexes = [
+            models.Index(fields=["-start", "slug"], name="attack_default_order"),
+            models.Index(fields=["updated_at", "id"], name="attack_sync_order"),
+        ]
 
     def __str__(self):
         return self.name_en or self.name_ar or self.slug
