@@ -23,7 +23,7 @@ class LargeTablePaginator(Paginator):
         query = getattr(queryset, "query", None)
         if query is not None and not query.where:
             estimate = self.estimate(queryset)
-            if estimate > ESTIMATE_ABOVE:
+            if estimate is not None and estimate > ESTIMATE_ABOVE:
                 return estimate
         return super().count
 
@@ -31,10 +31,10 @@ class LargeTablePaginator(Paginator):
     def estimate(queryset):
         connection = connections[queryset.db]
         if connection.vendor != "postgresql":
-            return 0
+            return None
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [queryset.model._meta.db_table]
             )
             row = cursor.fetchone()
-        return max(row[0], 0) if row else 0
+        return max(row[0], 0) if row else None
