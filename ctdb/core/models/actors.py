@@ -54,6 +54,7 @@ class Affiliation(Record):
     """A person's membership of or role in an organisation, with dates."""
 
     slug_parts = ("actor", "organisation", "role")
+    date_pairs = (("start", "end"),)
 
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="affiliations", verbose_name=_("actor"))
     organisation = models.ForeignKey(

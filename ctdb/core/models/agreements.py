@@ -16,6 +16,8 @@ class Agreement(SearchableRecord):
     sharing, a joint command, a coalition, a pledge, a warning passed from one
     state to another, a proposal under discussion."""
 
+    date_pairs = (("start", "end"),)
+
     name_ar = models.CharField(_("Arabic name"), max_length=300, blank=True)
     name_en = models.CharField(_("English name"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=24, choices=AgreementKind.choices, db_index=True)
@@ -57,6 +59,7 @@ class AgreementParty(Record):
     """An organisation taking part in an agreement, in a role."""
 
     slug_parts = ("agreement", "role", "organisation")
+    date_pairs = (("start", "end"),)
 
     agreement = models.ForeignKey(
         Agreement, on_delete=models.PROTECT, related_name="parties", verbose_name=_("agreement")

@@ -58,9 +58,9 @@ class Article(SearchableRecord):
     def search_values(self):
         return self.own_names()
 
-    def save(self, *args, **kwargs):
+    def prepare(self):
         self.text_sha256 = hashlib.sha256(self.text.encode()).hexdigest()
-        super().save(*args, **kwargs)
+        super().prepare()
 
 
 def locate(text, quote, occurrence=1):
@@ -155,10 +155,15 @@ class Citation(Record):
     def __str__(self):
         return f"«{self.quote[:60]}» ({self.article_id and self.article.slug})"
 
+    def has_target(self, field):
+        # On an add page the inline sets the parent record before it has an
+        # id: count the related object as chosen as well as its id.
+        return getattr(self, f"{field}_id") is not None or self._state.fields_cache.get(field) is not None
+
     @property
     def target_field(self):
         for field in self.TARGET_FIELDS:
-            if getattr(self, f"{field}_id") is not None:
+            if self.has_target(field):
                 return field
         return None
 
@@ -199,10 +204,10 @@ class Citation(Record):
                     % {"start": self.start, "end": self.end}
                 }
             )
-        chosen = [field for field in self.TARGET_FIELDS if getattr(self, f"{field}_id") is not None]
+        chosen = [field for field in self.TARGET_FIELDS if self.has_target(field)]
         if len(chosen) != 1:
             raise ValidationError(_("A citation supports exactly one record: choose one."))
 
-    def save(self, *args, **kwargs):
+    def prepare(self):
         self.locate()
-        super().save(*args, **kwargs)
+        super().prepare()

@@ -1,5 +1,6 @@
 """Attacks and campaigns, their attributions and the links between them."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -18,6 +19,9 @@ class Attack(SearchableRecord):
     Casualties are low/high figures as reported: "at least 144 killed" is
     killed_low=144 with no high figure; "90 killed" is 90 and 90.
     """
+
+    date_pairs = (("start", "end"),)
+    figure_pairs = ("killed", "wounded")
 
     name_ar = models.CharField(_("Arabic name"), max_length=300, blank=True)
     name_en = models.CharField(_("English name"), max_length=300, blank=True)
@@ -139,6 +143,11 @@ class Attribution(Record):
     def __str__(self):
         return f"{self.attack} — {self.get_kind_display()} — {self.organisation}"
 
+    def clean(self):
+        super().clean()
+        if (self.kind == AttributionKind.ACCUSED) != (self.accused_by_id is not None):
+            raise ValidationError({"accused_by": _("Say who accused for an accusation, and only for one.")})
+
 
 class AttackLink(Record):
     """A link between two attacks: parts of one coordinated event, related,
@@ -166,3 +175,8 @@ class AttackLink(Record):
 
     def __str__(self):
         return f"{self.from_attack} — {self.get_kind_display()} — {self.to_attack}"
+
+    def clean(self):
+        super().clean()
+        if self.from_attack_id is not None and self.from_attack_id == self.to_attack_id:
+            raise ValidationError({"to_attack": _("An attack cannot be linked to itself.")})

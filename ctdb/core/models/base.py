@@ -3,7 +3,7 @@ inferred-value marks, stored folded search text and history."""
 
 import hashlib
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length, Substr
@@ -65,16 +65,34 @@ class Record(models.Model):
         return self.slug
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = self.build_slug()
-        self.updated_at = timezone.now()
+        self.prepare()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "updated_at"}
         super().save(*args, **kwargs)
 
+    def prepare(self):
+        """Fill the derived columns before a write; bulk writes call it too."""
+        if not self.slug:
+            self.slug = self.build_slug()
+        self.updated_at = timezone.now()
+
     def clean(self):
         super().clean()
+        errors = {}
+        for start, end in self.date_pairs:
+            first, last = getattr(self, start), getattr(self, end)
+            if first and last and last < first[: len(last)]:
+                errors[end] = _("The end date is before the start date.")
+        for prefix in self.figure_pairs:
+            low, high = getattr(self, f"{prefix}_low"), getattr(self, f"{prefix}_high")
+            for name, value in ((f"{prefix}_low", low), (f"{prefix}_high", high)):
+                if value is not None and value < 0:
+                    errors[name] = _("A count cannot be negative.")
+            if low is not None and high is not None and low > high and f"{prefix}_high" not in errors:
+                errors[f"{prefix}_high"] = _("The high figure is below the low figure.")
+        if errors:
+            raise ValidationError(errors)
         # Derive the slug now, so that a clash is reported on the form.
         if not self.slug:
             try:
@@ -88,6 +106,10 @@ class Record(models.Model):
     # Link records derive their slug from these attributes (related records
     # by their slugs); the fixture build uses the same rule through slug_from.
     slug_parts = ()
+    # Checked in clean() as well as by the database, so that forms and
+    # imports report them per field without a query per constraint.
+    date_pairs = ()  # (start field, end field)
+    figure_pairs = ()  # prefixes of <prefix>_low / <prefix>_high
 
     @classmethod
     def slug_from(cls, values):
@@ -133,9 +155,14 @@ class SearchableRecord(Record):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def prepare(self):
+        super().prepare()
         self.search_text = self.compute_search_text() if self.pk else search_text(*self.own_names())
-        super().save(*args, **kwargs)
+
+    def clean(self):
+        if hasattr(self, "name_en") and not (self.name_en or self.name_ar):
+            raise ValidationError({"name_en": _("Give an Arabic or an English name.")})
+        super().clean()
 
     def search_values(self):
         """The names this record is found by (subclasses add aliases)."""

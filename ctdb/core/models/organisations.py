@@ -1,5 +1,6 @@
 """Organisations, their aliases and the typed relationships between them."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,8 @@ class Organisation(SearchableRecord):
     A state acting as a party to an agreement is an organisation of kind
     "state" with its country.
     """
+
+    date_pairs = (("founded", "ended"),)
 
     name_ar = models.CharField(_("Arabic name"), max_length=300, blank=True)
     name_en = models.CharField(_("English name"), max_length=300, blank=True)
@@ -68,6 +71,7 @@ class OrganisationRelationship(Record):
     `object` (ISKP is a branch of the Islamic State)."""
 
     slug_parts = ("subject", "kind", "object")
+    date_pairs = (("start", "end"),)
 
     subject = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="relationships_as_subject", verbose_name=_("subject")
@@ -93,3 +97,8 @@ class OrganisationRelationship(Record):
 
     def __str__(self):
         return f"{self.subject} — {self.get_kind_display()} — {self.object}"
+
+    def clean(self):
+        super().clean()
+        if self.subject_id is not None and self.subject_id == self.object_id:
+            raise ValidationError({"object": _("An organisation cannot be related to itself.")})
