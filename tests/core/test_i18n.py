@@ -160,7 +160,7 @@ def parse_po(path):
         if not line.strip() or line.startswith("#~"):
             if entry and "msgid" in entry:
                 entries.append(entry)
-                entry = None
+            entry = None
             continue
         if entry is None or (line.startswith("#") and "msgid" in entry):
             if entry and "msgid" in entry:
@@ -182,7 +182,7 @@ def translations(entry):
     return [value for key, value in entry.items() if key.startswith("msgstr")]
 
 
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+PLACEHOLDER = re.compile(r"%\(\w+\)[srd]|%[srd]|\{\w*\}")
 
 
 def test_po_exists_with_arabic_header():
