@@ -335,9 +335,9 @@ class ActorAliasAdmin(AliasAdmin):
 
 @admin.register(models.Citation)
 class CitationAdmin(RecordAdmin):
-    list_display = ("short_quote", "article", "target_field", "start", "end")
+    list_display = ("short_quote", "article", "cited_record", "start", "end")
     list_filter = ("article",)
-    list_select_related = ("article",)
+    list_select_related = ("article", *models.Citation.TARGET_FIELDS)
     readonly_fields = ("start", "end", "created_at", "updated_at")
     autocomplete_fields = ("article", *models.Citation.TARGET_FIELDS)
 
@@ -346,6 +346,13 @@ class CitationAdmin(RecordAdmin):
         for term in search_term.split():
             queryset = queryset.filter(Q(quote__icontains=term) | Q(article__search_text__contains=fold(term)))
         return queryset, False
+
+    @admin.display(description=_("cited record"))
+    def cited_record(self, obj):
+        field = obj.target_field
+        if field is None:
+            return "—"
+        return f"{obj._meta.get_field(field).verbose_name}: {getattr(obj, field)}"
 
     @admin.display(description=_("quote"))
     def short_quote(self, obj):

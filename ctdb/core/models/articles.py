@@ -118,20 +118,56 @@ class Citation(Record):
     note = models.TextField(_("note"), blank=True)
 
     # Exactly one of these is set: the record or link this citation supports.
-    organisation = models.ForeignKey(Organisation, models.PROTECT, null=True, blank=True, related_name="citations")
-    actor = models.ForeignKey(Actor, models.PROTECT, null=True, blank=True, related_name="citations")
-    attack = models.ForeignKey(Attack, models.PROTECT, null=True, blank=True, related_name="citations")
-    agreement = models.ForeignKey(Agreement, models.PROTECT, null=True, blank=True, related_name="citations")
-    attribution = models.ForeignKey(Attribution, models.PROTECT, null=True, blank=True, related_name="citations")
-    attack_link = models.ForeignKey(AttackLink, models.PROTECT, null=True, blank=True, related_name="citations")
-    party = models.ForeignKey(AgreementParty, models.PROTECT, null=True, blank=True, related_name="citations")
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, null=True, blank=True, related_name="citations", verbose_name=_("organisation")
+    )
+    actor = models.ForeignKey(
+        Actor, models.PROTECT, null=True, blank=True, related_name="citations", verbose_name=_("actor")
+    )
+    attack = models.ForeignKey(
+        Attack, models.PROTECT, null=True, blank=True, related_name="citations", verbose_name=_("attack")
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="citations",
+        verbose_name=_("cooperation agreement"),
+    )
+    attribution = models.ForeignKey(
+        Attribution, models.PROTECT, null=True, blank=True, related_name="citations", verbose_name=_("attribution")
+    )
+    attack_link = models.ForeignKey(
+        AttackLink, models.PROTECT, null=True, blank=True, related_name="citations", verbose_name=_("attack link")
+    )
+    party = models.ForeignKey(
+        AgreementParty,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="citations",
+        verbose_name=_("agreement party"),
+    )
     agreement_target = models.ForeignKey(
-        AgreementTarget, models.PROTECT, null=True, blank=True, related_name="citations"
+        AgreementTarget,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="citations",
+        verbose_name=_("agreement target"),
     )
     relationship = models.ForeignKey(
-        OrganisationRelationship, models.PROTECT, null=True, blank=True, related_name="citations"
+        OrganisationRelationship,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="citations",
+        verbose_name=_("organisation relationship"),
     )
-    affiliation = models.ForeignKey(Affiliation, models.PROTECT, null=True, blank=True, related_name="citations")
+    affiliation = models.ForeignKey(
+        Affiliation, models.PROTECT, null=True, blank=True, related_name="citations", verbose_name=_("affiliation")
+    )
 
     TARGET_FIELDS = CITATION_TARGETS
 
