@@ -52,6 +52,36 @@ check: install ## Django system check and missing-migration check
 	DJANGO_DEBUG=1 $(PY) manage.py check
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
+.PHONY: backup
+backup: install ## Back up the database (DATABASE_URL, else SQLite) into var/backups/
+	DJANGO_DEBUG=1 $(PY) manage.py backup_db
+
+.PHONY: restore
+restore: install ## Restore the database from a backup: make restore FILE=var/backups/<file>
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<file>"; exit 2; }
+	DJANGO_DEBUG=1 $(PY) manage.py restore_db "$(FILE)"
+
+.PHONY: export
+export: install ## Export the dataset: CSVs, codebook and manifest into export/ (OPTIONS="--zip --bom")
+	DJANGO_DEBUG=1 $(PY) manage.py export_dataset --output export $(OPTIONS)
+
+.PHONY: synthetic
+synthetic: install ## Add N synthetic attacks for scale tests (N=10000); remove with `make synthetic-remove`
+	DJANGO_DEBUG=1 $(PY) manage.py generate_synthetic --attacks $(or $(N),10000)
+
+.PHONY: synthetic-remove
+synthetic-remove: install ## Remove every synthetic record
+	DJANGO_DEBUG=1 $(PY) manage.py remove_synthetic
+
+.PHONY: benchmark
+benchmark: install ## Benchmark at 10k/200k/1M attacks (needs DATABASE_URL to PostgreSQL); writes var/benchmark.md
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-benchmark-only-key} DJANGO_LOG_LEVEL=WARNING $(PY) manage.py benchmark --sizes $(or $(SIZES),10000,200000,1000000) --markdown var/benchmark.md
+
+.PHONY: loadtest
+loadtest: install ## Load test gunicorn on PostgreSQL: 200k attacks, 50 req/s, 60 s (needs DATABASE_URL)
+	$(VENV)/bin/pip install --quiet -r loadtest/requirements.txt
+	loadtest/run.sh $(or $(N),200000) $(or $(RATE),50) $(or $(SECONDS),60)
+
 .PHONY: clean
 clean: ## Remove the virtual environment and the local SQLite database
 	rm -rf $(VENV) var/ctdb.sqlite3

@@ -47,3 +47,18 @@ class CountryCodeField(serializers.CharField):
     def to_representation(self, value):
         code = getattr(value, "code", value)
         return code or None
+
+
+class BlankAsNullMixin:
+    """A blank value is not a value of the type: it is shown as null, unknown."""
+
+    def to_representation(self, value):
+        return None if value == "" else super().to_representation(value)
+
+
+class OptionalChoiceField(BlankAsNullMixin, serializers.ChoiceField):
+    """One of the choices, or null when it is not known (stored blank)."""
+
+
+class OptionalURLField(BlankAsNullMixin, serializers.URLField):
+    """A URL, or null when there is none (stored blank)."""

@@ -6,19 +6,33 @@ PostgreSQL because both the stored `search_text` and the query are folded by
 below are the building blocks of `filtersets.py`.
 """
 
+import datetime
 import functools
 import operator
 
 import django_filters
+from django.core.exceptions import ValidationError as FieldValidationError
 from django.core.validators import RegexValidator
 from django.db.models import F, Q
+from django_filters.fields import MultipleChoiceField
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
+from ctdb.core import partial_dates
 from ctdb.core.arabic import fold_terms
-from ctdb.core.partial_dates import validate_partial_date
 
 MAX_SEARCH_TERMS = 10
+# The shape of a partial date; the validator also refuses days that do not exist (2016-02-30).
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+COUNTRY_CODE_PATTERN = r"^[A-Za-z]{2}$"
+
+
+def documented_as(filter_, **schema):
+    """Give the filter's value this string schema in OpenAPI, beside its help text."""
+    description = filter_.extra.get("help_text")
+    extend_schema_field({"type": "string", **schema, **({"description": description} if description else {})})(filter_)
+    return filter_
 
 
 class FoldedSearchFilter(BaseFilterBackend):
@@ -127,7 +141,19 @@ class CitedInFilter(HavingFilter):
         super().__init__(f"{citations}__article__slug", **kwargs)
 
 
-class HavingChoiceFilter(django_filters.MultipleChoiceFilter):
+class ChoicesField(MultipleChoiceField):
+    def to_python(self, value):
+        return [choice for choice in super().to_python(value) if choice != ""]
+
+
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    """Any of several choices (repeat the parameter); an empty value is left
+    out, as an empty parameter of any other filter is."""
+
+    field_class = ChoicesField
+
+
+class HavingChoiceFilter(ChoicesFilter):
     """Records with at least one related row whose `path` is any of the
     chosen values (repeat the parameter for several)."""
 
@@ -146,11 +172,39 @@ class CountryFilter(HavingFilter):
     related one."""
 
     def __init__(self, path="country", **kwargs):
-        kwargs.setdefault("validators", [RegexValidator(r"^[A-Za-z]{2}$", "Give a two-letter ISO 3166-1 code.")])
+        kwargs.setdefault("validators", [RegexValidator(COUNTRY_CODE_PATTERN, "Give a two-letter ISO 3166-1 code.")])
         super().__init__(path, **kwargs)
+        documented_as(self, pattern=COUNTRY_CODE_PATTERN)
 
     def filter(self, queryset, value):
         return super().filter(queryset, value.upper() if value else value)
+
+
+def validate_partial_date(value):
+    """A partial date; the reason it is not one goes in as a parameter, since
+    django-filter %-formats each message (a `%` in the value broke it: 500)."""
+    try:
+        if not value.isascii():
+            raise ValueError(f"{value!r} is not a partial date: give the digits 0-9")
+        partial_dates.parse(value)
+    except ValueError as error:
+        raise FieldValidationError("%(reason)s", code="invalid_partial_date", params={"reason": str(error)}) from None
+
+
+def in_utc(moment):
+    """An aware date-time in UTC, the one offset every database takes
+    (PostgreSQL refuses +21:38); one that falls off either end of the
+    calendar in UTC becomes that end."""
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        end = datetime.datetime.min if moment.year == datetime.MINYEAR else datetime.datetime.max
+        return end.replace(tzinfo=datetime.UTC)
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    def filter(self, queryset, value):
+        return super().filter(queryset, None if value is None else in_utc(value))
 
 
 class PartialDateFilter(django_filters.CharFilter):
@@ -161,6 +215,7 @@ class PartialDateFilter(django_filters.CharFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("validators", [validate_partial_date])
         super().__init__(*args, **kwargs)
+        documented_as(self, pattern=PARTIAL_DATE_PATTERN)
 
 
 class DateFromFilter(PartialDateFilter):

@@ -37,7 +37,15 @@ from ctdb.core.models import (
 )
 from ctdb.core.models.articles import CITATION_TARGETS
 
-from .filters import CitedInFilter, CountryFilter, HavingChoiceFilter, HavingFilter, date_range
+from .filters import (
+    ChoicesFilter,
+    CitedInFilter,
+    CountryFilter,
+    HavingChoiceFilter,
+    HavingFilter,
+    UpdatedSinceFilter,
+    date_range,
+)
 
 
 def slug_of(field_name, what):
@@ -45,11 +53,11 @@ def slug_of(field_name, what):
 
 
 def one_of(choices, what):
-    return django_filters.MultipleChoiceFilter(choices=choices, help_text=f"{what}; repeat for any of several.")
+    return ChoicesFilter(choices=choices, help_text=f"{what}; repeat for any of several.")
 
 
 class RecordFilterSet(filters.FilterSet):
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UpdatedSinceFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="ISO 8601 date-time: records created or changed at or after it (incremental sync).",

@@ -7,7 +7,9 @@ repeats a record when rows are added between requests, and its last cursor
 can be kept to fetch only what changed since.
 
 `page_size` above `MAX_PAGE_SIZE` is refused with a 400 rather than silently
-clamped, so that a client never mistakes a short page for the whole set.
+clamped, so that a client never mistakes a short page for the whole set. A
+`page` that is not a whole number from 1 is a 400 too; a page beyond the last
+is a 404.
 """
 
 import base64
@@ -21,14 +23,20 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 MAX_PAGE_SIZE = 500
+MAX_ID = 2**63 - 1  # a bigint
 PAGE_SIZE_PARAM = "page_size"
+
+
+def whole_number(raw):
+    """The value of ASCII digits, or 0 for anything else (`²` and `٣` are digits to `str.isdigit`)."""
+    return int(raw) if raw.isascii() and raw.isdigit() else 0
 
 
 def page_size_from(request, default):
     raw = request.query_params.get(PAGE_SIZE_PARAM)
     if raw in (None, ""):
         return default
-    size = int(raw) if raw.isdigit() else 0
+    size = whole_number(raw)
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise ValidationError({PAGE_SIZE_PARAM: [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]})
     return size
@@ -59,6 +67,14 @@ class PagePagination(PageNumberPagination):
     def get_page_size(self, request):
         return page_size_from(request, self.page_size)
 
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param) or "1"
+        if raw in self.last_page_strings:
+            return paginator.num_pages
+        if whole_number(raw) < 1:
+            raise ValidationError({self.page_query_param: ["Give a whole number from 1."]})
+        return raw
+
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
         for header, value in link_header(next=self.get_next_link(), prev=self.get_previous_link()).items():
@@ -79,7 +95,11 @@ class PagePagination(PageNumberPagination):
         }
 
     def get_schema_operation_parameters(self, view):
-        page = {**super().get_schema_operation_parameters(view)[0], "description": "Page number, from 1."}
+        page = {
+            **super().get_schema_operation_parameters(view)[0],
+            "description": "Page number, from 1; a page beyond the last is a 404.",
+            "schema": {"type": "integer", "minimum": 1},
+        }
         return [page, page_size_parameter(self.page_size)]
 
 
@@ -129,8 +149,12 @@ class SyncPagination(BasePagination):
             updated_at = datetime.datetime.fromisoformat(updated_at)
             if updated_at.tzinfo is None:
                 raise ValueError("naive")
-            return updated_at, int(pk)
-        except (ValueError, UnicodeDecodeError, binascii.Error):
+            pk = int(pk)
+            # Issued cursors are in UTC with an id the database can hold; any other was made up.
+            if not 0 < pk <= MAX_ID:
+                raise ValueError("id out of range")
+            return updated_at.astimezone(datetime.UTC), pk
+        except (ValueError, OverflowError, UnicodeDecodeError, binascii.Error):
             raise ValidationError({self.cursor_query_param: ["Invalid cursor; start again without one."]}) from None
 
     def get_paginated_response_schema(self, schema):

@@ -14,6 +14,8 @@ import json
 
 from django.utils.text import slugify
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 
 LIST_SEPARATOR = "|"
@@ -78,3 +80,15 @@ class CSVRenderer(BaseRenderer):
                 f'attachment; filename="ctdb-{slugify(request.path.replace("/", " "))}.csv"'
             )
         return buffer.getvalue().encode(self.charset)
+
+
+class FormatNegotiation(DefaultContentNegotiation):
+    """`?format=` names one of the view's formats; any other is a 400 that
+    lists them, not DRF's bare 404."""
+
+    def filter_renderers(self, renderers, format):
+        chosen = [renderer for renderer in renderers if renderer.format == format]
+        if not chosen:
+            formats = ", ".join(renderer.format for renderer in renderers)
+            raise ValidationError({self.settings.URL_FORMAT_OVERRIDE: [f"Give one of {formats}."]})
+        return chosen

@@ -18,10 +18,10 @@ SYNC_DESCRIPTION = (
 )
 
 # Errors are always JSON, whatever format was asked for.
-ERROR = OpenApiResponse(
-    {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
-    description="Not found (404) or too many requests (429, see `Retry-After`).",
-)
+DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+NOT_FOUND = OpenApiResponse(DETAIL, description="No record has this slug.")
+PAGE_NOT_FOUND = OpenApiResponse(DETAIL, description="The page is beyond the last.")
+THROTTLED = OpenApiResponse(DETAIL, description="Too many requests; retry after `Retry-After` seconds.")
 INVALID_QUERY = OpenApiResponse(
     {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
     description="A query parameter is invalid: its name → what is wrong.",
@@ -29,6 +29,14 @@ INVALID_QUERY = OpenApiResponse(
 
 
 class CtdbAutoSchema(AutoSchema):
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        # An empty query parameter (`?page=&country=`) is taken as left out, as in an HTML form.
+        for parameter in (operation or {}).get("parameters", []):
+            if parameter["in"] == "query":
+                parameter["allowEmptyValue"] = True
+        return operation
+
     def _is_list_view(self, serializer=None):
         if getattr(self.view, "action", None) == "sync" and (serializer is None or is_serializer(serializer)):
             return True
@@ -46,10 +54,12 @@ class CtdbAutoSchema(AutoSchema):
         serializer = super().get_response_serializers()
         if not self.offers_csv() or not is_serializer(serializer):
             return serializer
-        if self._is_list_view(serializer):
-            found, errors = "A page of records.", {400: INVALID_QUERY, 429: ERROR}
+        if getattr(self.view, "action", None) == "sync":
+            found, errors = "A page of records.", {400: INVALID_QUERY, 429: THROTTLED}
+        elif self._is_list_view(serializer):
+            found, errors = "A page of records.", {400: INVALID_QUERY, 404: PAGE_NOT_FOUND, 429: THROTTLED}
         else:
-            found, errors = "The record.", {404: ERROR, 429: ERROR}
+            found, errors = "The record.", {400: INVALID_QUERY, 404: NOT_FOUND, 429: THROTTLED}
         return {
             (200, "application/json"): OpenApiResponse(serializer, description=found),
             (200, "text/csv"): OpenApiTypes.STR,

@@ -2,10 +2,12 @@
 as small nested summaries, so that one request is enough to use a record.
 
 Every serializer is read-only. A partial date `x` is followed by
-`x_precision`. `Meta.csv_columns` names the flattened columns a resource adds
-to its CSV form (see `renderers.py`); its scalar fields are columns as they are.
+`x_precision`. A blank choice or URL is null, as an unknown country is.
+`Meta.csv_columns` names the flattened columns a resource adds to its CSV
+form (see `renderers.py`); its scalar fields are columns as they are.
 """
 
+from django.db import models
 from django.utils.text import capfirst
 from django_countries.fields import CountryField
 from drf_spectacular.utils import extend_schema_field
@@ -30,9 +32,11 @@ from ctdb.core.models import (
 )
 from ctdb.core.models.articles import CITATION_TARGETS
 
-from .fields import CountryCodeField, PartialDateField, PrecisionField
+from .fields import CountryCodeField, OptionalChoiceField, OptionalURLField, PartialDateField, PrecisionField
 
 RECORD_FIELDS = ("inferred", "created_at", "updated_at")
+INCLUDE_TEXT_TRUE = {"1", "true", "yes"}
+INCLUDE_TEXT_FALSE = {"", "0", "false", "no"}
 
 
 # The bases below carry comments, not docstrings: a docstring would become
@@ -48,7 +52,14 @@ class ReadOnlyModelSerializer(serializers.ModelSerializer):
             return PartialDateField, {"read_only": True, "allow_null": True, "help_text": help_text}
         if isinstance(model_field, CountryField):
             return CountryCodeField, {"read_only": True, "allow_null": True}
-        return super().build_standard_field(field_name, model_field)
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        # A blank choice or URL is none of the choices and no URL: null, like an unknown country.
+        if model_field.blank and isinstance(model_field, models.CharField):
+            if model_field.choices:
+                return OptionalChoiceField, {**field_kwargs, "allow_null": True}
+            if isinstance(model_field, models.URLField):
+                return OptionalURLField, {**field_kwargs, "allow_null": True}
+        return field_class, field_kwargs
 
     def get_extra_kwargs(self):
         extra_kwargs = super().get_extra_kwargs()
@@ -232,7 +243,10 @@ class ArticleSerializer(RecordSerializer):
             return True  # the schema describes the full record
         if getattr(view, "action", None) == "retrieve":
             return True
-        return request.query_params.get("include_text", "").lower() in {"1", "true", "yes"}
+        value = request.query_params.get("include_text", "").lower()
+        if value not in INCLUDE_TEXT_TRUE | INCLUDE_TEXT_FALSE:
+            raise serializers.ValidationError({"include_text": ["Give 1 or 0 (true or false)."]})
+        return value in INCLUDE_TEXT_TRUE
 
 
 class OrganisationSerializer(RecordSerializer, CitedSerializer):

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
@@ -34,7 +35,7 @@ from ctdb.core.queries import count_of
 
 from . import filtersets, serializers
 from .pagination import PagePagination, SyncPagination
-from .renderers import CSVRenderer
+from .renderers import CSVRenderer, FormatNegotiation
 
 RECORD_ORDERING = ("slug", "created_at", "updated_at")
 SYNC_FILTER_BACKENDS = [b for b in api_settings.DEFAULT_FILTER_BACKENDS if not issubclass(b, OrderingFilter)]
@@ -50,7 +51,10 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     """Base of every resource: lookup by slug, JSON and CSV, pages, a sync mode."""
 
     lookup_field = "slug"
+    # No format suffixes, so a dot in a slug is just a slug that matches nothing (a JSON 404).
+    lookup_value_regex = "[^/]+"
     renderer_classes = (JSONRenderer, CSVRenderer)
+    content_negotiation_class = FormatNegotiation
     pagination_class = PagePagination
     ordering_fields = RECORD_ORDERING
     ordering = ("slug",)
@@ -59,6 +63,19 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, pagination_class=SyncPagination, filter_backends=SYNC_FILTER_BACKENDS)
     def sync(self, request, *args, **kwargs):
         return self.list(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        # The method first: a write is a 405 whatever its query says.
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise MethodNotAllowed(request.method)
+        # No column holds a NUL character, and PostgreSQL refuses one in a query.
+        if "\x00" in kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""):
+            raise NotFound()
+        with_nul = sorted({name for name, values in request.query_params.lists() if any("\x00" in v for v in values)})
+        if with_nul:
+            raise ValidationError({name: ["Null characters are not allowed."] for name in with_nul})
+        super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
