@@ -117,7 +117,7 @@ def search(repeat, term):
     }
 
 
-def export_vs_copy(repeat=3):
+def export_vs_copy(repeat=1):
     """Time of the attacks CSV export against PostgreSQL's COPY of the same
     columns, and the export's peak memory (measured in a child process)."""
     table = TABLES_BY_NAME["attacks"]

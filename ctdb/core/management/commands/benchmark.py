@@ -53,7 +53,14 @@ class Command(BaseCommand):
     def measure(self, size, repeat, import_rows, seed):
         call_command("remove_synthetic", verbosity=0, stdout=io.StringIO())
         started = time.perf_counter()
-        call_command("generate_synthetic", attacks=size, seed=seed, no_progress=True, stdout=io.StringIO())
+        call_command(
+            "generate_synthetic",
+            attacks=size,
+            seed=seed,
+            no_progress=True,
+            defer_search_indexes=True,
+            stdout=io.StringIO(),
+        )
         figures = {"generate_s": time.perf_counter() - started, "attacks": Attack.objects.count()}
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
