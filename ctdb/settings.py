@@ -7,6 +7,7 @@ DJANGO_ALLOWED_HOSTS  comma-separated (default: localhost names)
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,21 +55,27 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
+    "axes",
+    "csp",
     "ctdb.core",
     "ctdb.api",
+    "ctdb.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "ctdb.ops.imports.ImportSizeLimitMiddleware",  # before CSRF, which would read the whole upload
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into its response
 ]
 
 ROOT_URLCONF = "ctdb.urls"
@@ -95,6 +102,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'ctdb.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        # A kept connection is tested before reuse, so the app reconnects by
+        # itself after the database restarts instead of failing one request.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -118,6 +128,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "ctdb" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -209,23 +220,79 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Content-Security-Policy (django-csp): scripts, styles and everything else
+# only from ctdb itself, so injected markup cannot run script; no framing.
+from csp.constants import NONE, SELF  # noqa: E402
+
+# The one inline <style> ctdb serves: drf-spectacular's Swagger UI page
+# (tests/ops/test_security_headers.py checks the hash against its template).
+SWAGGER_UI_STYLE_HASH = "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, SWAGGER_UI_STYLE_HASH],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Logs go to stdout, one JSON object per line (DJANGO_LOG_FORMAT=json, the
+# default without DEBUG) or as plain text lines (plain, the default with it).
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT") or ("plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "ctdb.ops.logs.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Failed logins and lockouts are warnings; successful logins are in the
+    # admin's access log, not two lines each on stdout.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Admin logins (django-axes): after CTDB_LOGIN_FAILURE_LIMIT failed attempts
+# the client's IP address may not try again for CTDB_LOGIN_COOLOFF_MINUTES.
+# Behind proxies the address comes from X-Forwarded-For (ctdb.ops.client_ip).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("CTDB_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("CTDB_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "ctdb.ops.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "ops/login_locked_out.html"
+AXES_RESET_ON_SUCCESS = False  # one known password must not buy more guesses at others
+
+# Backups (manage.py backup_db / restore_db, make backup / make restore).
+CTDB_BACKUP_DIR = Path(os.environ.get("CTDB_BACKUP_DIR") or BASE_DIR / "var" / "backups")
 
 # Import-export: imports run in one transaction and roll back on any error.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+# Larger imports are refused before they are read (ctdb.ops.imports).
+CTDB_IMPORT_MAX_BYTES = int(os.environ.get("CTDB_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 
 # Editors import and export CSV and XLSX; cells that a spreadsheet would run
-# as formulas (=, +, -, @ at the start) are neutralised on export.
-from import_export.formats.base_formats import CSV, XLSX  # noqa: E402
+# as formulas (=, +, -, @ at the start) are neutralised on export, by
+# ctdb's own formats: import-export's escaping misses most of them.
+from ctdb.ops.spreadsheets import CSV, XLSX  # noqa: E402
 
 IMPORT_FORMATS = [CSV, XLSX]
 EXPORT_FORMATS = [CSV, XLSX]

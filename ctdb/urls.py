@@ -10,3 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("ctdb.api.urls")),
 ]
+
+# A database outage answers 503 with Retry-After (JSON under /api/), not a bare 500.
+handler500 = "ctdb.ops.errors.server_error"

@@ -43,7 +43,8 @@ class ApiReader(HttpUser):
     @task(2)
     def search(self):
         self.client.get(
-            "/api/v1/organisations/", params={"search": random.choice(["داعش", "الدولة الاسلامية", "القاعدة"])},
+            "/api/v1/organisations/",
+            params={"search": random.choice(["داعش", "الدولة الاسلامية", "القاعدة"])},
             name="/organisations/?search",
         )
 

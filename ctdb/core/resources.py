@@ -13,6 +13,8 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader, ModelInstanceLoader
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from ctdb.ops.imports import StrictImportMixin
+
 from . import models
 
 # Computed or database-managed columns: exported for reference, never imported.
@@ -58,7 +60,7 @@ def related_fields(model):
     return [field.name for field in model._meta.concrete_fields if field.is_relation]
 
 
-class SlugResource(resources.ModelResource):
+class SlugResource(StrictImportMixin, resources.ModelResource):
     """Base resource: rows matched on the slug, written in bulk, all or nothing.
 
     Each row is validated on its own (fields, and the rules the models check

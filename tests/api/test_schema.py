@@ -60,4 +60,9 @@ def test_docs_use_bundled_assets_only(client, db, settings):
     assets = re.findall(rf'(?:src|href)="{settings.STATIC_URL}([^"]+)"', html)
     assert any(asset.startswith("drf_spectacular_sidecar/swagger-ui-dist/") for asset in assets)
     assert all(finders.find(asset) for asset in assets), assets
-    assert '"validatorUrl": null' in html
+    # The page's own script is served separately (the CSP allows no inline
+    # script); it must not call Swagger's public validator either.
+    assert 'src="/api/docs/?script="' in html
+    script = get(client, "/api/docs/", script="").content.decode()
+    assert not re.search(r"https?://", script)
+    assert '"validatorUrl": null' in script

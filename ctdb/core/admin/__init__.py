@@ -374,6 +374,6 @@ def highlight(text, spans):
         position = end
     parts.append(escape(text[position:]))
     return format_html(
-        '<div class="ctdb-article-text" dir="rtl" style="white-space: pre-wrap; max-width: 60em">{}</div>',
+        '<div class="ctdb-article-text" dir="rtl">{}</div>',
         mark_safe("".join(str(part) for part in parts)),
     )

@@ -1,0 +1,1 @@
+"""Operations: production hardening, fault handling, structured logs, backups."""
