@@ -65,6 +65,11 @@ _POSTGRESQL = [
         f"CREATE INDEX IF NOT EXISTS {table}_search_trgm ON {table} USING gin (search_text gin_trgm_ops)"
         for table in SEARCHABLE_TABLES
     ],
+    # The API lists attacks newest first with undated ones last; a btree
+    # sorts NULLs first when descending unless told otherwise, and SQLite
+    # cannot declare NULLS LAST in an index, so this one is PostgreSQL's.
+    """CREATE INDEX IF NOT EXISTS core_attack_api_order
+       ON core_attack (start DESC NULLS LAST, slug ASC NULLS LAST)""",
 ]
 
 
