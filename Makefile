@@ -75,6 +75,7 @@ synthetic-remove: install ## Remove every synthetic record
 
 .PHONY: benchmark
 benchmark: install ## Benchmark at 10k/200k/1M attacks (needs DATABASE_URL to PostgreSQL); writes var/benchmark.md
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-benchmark-only-key} $(PY) manage.py collectstatic --no-input -v0
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-benchmark-only-key} DJANGO_LOG_LEVEL=WARNING $(PY) manage.py benchmark --sizes $(or $(SIZES),10000,200000,1000000) --markdown var/benchmark.md
 
 .PHONY: loadtest

@@ -19,6 +19,8 @@ def test_benchmark_prints_every_figure(tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'bench.sqlite3'}", DJANGO_SECRET_KEY="benchmark-smoke-key")
     assert run("migrate", "-v0", env=env).returncode == 0
+    # Without DEBUG the admin's pages need the collected static manifest.
+    assert run("collectstatic", "--no-input", "-v0", env=env).returncode == 0
     markdown = tmp_path / "table.md"
     result = run(
         "benchmark", "--sizes", "20,40", "--repeat", "1", "--import-rows", "10", "--markdown", str(markdown), env=env
