@@ -84,23 +84,15 @@ class SlugResource(StrictImportMixin, resources.ModelResource):
         # All or nothing: one invalid row rolls back every row of the file.
         kwargs["rollback_on_validation_errors"] = True
         self.import_user = kwargs.get("user")
-        self.seen_keys = set()
         for field in self.fields.values():
             if isinstance(field.widget, SlugWidget):
                 field.widget.cache.clear()
         return super().import_data(dataset, dry_run, raise_errors, use_transactions, **kwargs)
 
-    def import_key(self, instance):
-        return tuple(getattr(instance, name, None) for name in self.get_import_id_fields())
-
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # Repeated keys and unknown columns are refused for the whole file
+        # by StrictImportMixin before any row is read.
         errors = dict(import_validation_errors or {})
-        key = self.import_key(instance)
-        if all(key) and key in self.seen_keys:
-            errors.setdefault(self.get_import_id_fields()[0], []).append(
-                ValidationError(_("This key appears twice in the file."))
-            )
-        self.seen_keys.add(key)
         choices = choice_sets(type(instance))
         for name, allowed in choices.items():
             value = getattr(instance, name)

@@ -1,16 +1,14 @@
 """The attack changelist costs the same whatever the table's size: no
 COUNT(*) over the whole table on PostgreSQL, a bounded number of queries."""
 
-import re
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ctdb.bench.measure import UNFILTERED_COUNT
 from ctdb.core.admin import paginator
 
 CHANGELIST = "/admin/core/attack/"
-UNFILTERED_COUNT = re.compile(r'SELECT COUNT\(\*\) AS "__count" FROM "core_attack"\s*$')
 
 
 def counts_in(queries):

@@ -6,7 +6,6 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import DatePrecision
-from ..partial_dates import precision
 
 
 class HasCitationFilter(admin.SimpleListFilter):
@@ -70,6 +69,3 @@ def precision_filter(field_name, title):
 
     PrecisionFilter.title = title
     return PrecisionFilter
-
-
-__all__ = ["HasCitationFilter", "year_filter", "precision_filter", "precision"]

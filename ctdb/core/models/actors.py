@@ -31,9 +31,6 @@ class Actor(SearchableRecord):
     def __str__(self):
         return self.name_en or self.name_ar or self.slug
 
-    def search_values(self):
-        return [*self.own_names(), *self.aliases.values_list("name", flat=True)]
-
 
 class ActorAlias(Alias):
     """Another name of a person: a kunya, a transliteration, a nom de guerre."""

@@ -51,9 +51,6 @@ class Agreement(SearchableRecord):
     def __str__(self):
         return self.name_en or self.name_ar or self.slug
 
-    def search_values(self):
-        return self.own_names()
-
 
 class AgreementParty(Record):
     """An organisation taking part in an agreement, in a role."""

@@ -55,9 +55,6 @@ class Article(SearchableRecord):
     def own_names(self):
         return [self.title, self.author]
 
-    def search_values(self):
-        return self.own_names()
-
     def prepare(self):
         self.text_sha256 = hashlib.sha256(self.text.encode()).hexdigest()
         super().prepare()

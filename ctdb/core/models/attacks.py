@@ -95,9 +95,6 @@ class Attack(SearchableRecord):
     def own_names(self):
         return [self.name_ar, self.name_en, self.place_ar, self.place_en]
 
-    def search_values(self):
-        return self.own_names()
-
 
 class Attribution(Record):
     """Who is said to be behind an attack, and how: claimed, suspected,

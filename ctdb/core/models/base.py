@@ -165,8 +165,11 @@ class SearchableRecord(Record):
         super().clean()
 
     def search_values(self):
-        """The names this record is found by (subclasses add aliases)."""
-        raise NotImplementedError
+        """The names this record is found by: its own, and its aliases' if it has any."""
+        aliases = getattr(self, "aliases", None)
+        if aliases is None:
+            return self.own_names()
+        return [*self.own_names(), *aliases.values_list("name", flat=True)]
 
     def compute_search_text(self):
         return search_text(*self.search_values())

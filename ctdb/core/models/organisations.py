@@ -43,9 +43,6 @@ class Organisation(SearchableRecord):
     def __str__(self):
         return self.name_en or self.name_ar or self.slug
 
-    def search_values(self):
-        return [*self.own_names(), *self.aliases.values_list("name", flat=True)]
-
 
 class OrganisationAlias(Alias):
     """Another name of an organisation: an acronym, a pejorative, a former name."""
