@@ -5,6 +5,10 @@ an article's text may not change under its citations. Both cross tables, so
 they are triggers. They are (re)installed after every `migrate`, because
 SQLite drops a table's triggers when a migration rebuilds the table. On
 PostgreSQL the same step adds the trigram indexes behind name search.
+
+Every record table also gets an index in the API's sync order, (updated_at,
+id), so that a sync page seeks to its cursor instead of scanning the rows
+before it.
 """
 
 SEARCHABLE_TABLES = ("core_organisation", "core_actor", "core_attack", "core_agreement", "core_article")
@@ -73,10 +77,25 @@ _POSTGRESQL = [
 ]
 
 
+SYNC_ORDER = ["updated_at", "id"]
+
+
+def _sync_order_indexes():
+    from django.apps import apps
+
+    from .models.base import Record
+
+    for model in apps.get_app_config("core").get_models():
+        if issubclass(model, Record) and not any(index.fields == SYNC_ORDER for index in model._meta.indexes):
+            table = model._meta.db_table
+            columns = ", ".join(f'"{column}"' for column in SYNC_ORDER)
+            yield f'CREATE INDEX IF NOT EXISTS "{table}_sync_order" ON "{table}" ({columns})'
+
+
 def install(connection):
     statements = {"sqlite": _SQLITE, "postgresql": _POSTGRESQL}.get(connection.vendor, [])
     with connection.cursor() as cursor:
-        for statement in statements:
+        for statement in [*statements, *_sync_order_indexes()]:
             cursor.execute(statement)
 
 

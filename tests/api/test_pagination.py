@@ -1,8 +1,12 @@
 """Numbered pages with a bounded size, and keyset pages for syncing."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from ctdb.api.pagination import MAX_PAGE_SIZE
+from ctdb.bench.measure import UNFILTERED_COUNT
+from ctdb.core import paginator
 from ctdb.core.models import Attack
 from tests import factories as make
 
@@ -44,6 +48,47 @@ def test_page_size_at_the_maximum_is_allowed(client, many_attacks):
 
 def test_page_beyond_the_last_is_404(client, many_attacks):
     get(client, ATTACKS.url(), expect=404, page=99)
+
+
+def test_small_tables_are_counted_exactly(client, many_attacks):
+    page = get(client, ATTACKS.url(), page_size=3).json()
+    assert page["count"] == 7 and page["count_exact"] is True
+
+
+class TestEstimatedCount:
+    """A large unfiltered table is numbered by an estimate; paging stays exact."""
+
+    @pytest.fixture(autouse=True)
+    def estimate(self, monkeypatch):
+        # A planner estimate that is wrong, as estimates can be: 3 for 7 rows.
+        monkeypatch.setattr(paginator, "ESTIMATE_ABOVE", 1)
+        monkeypatch.setattr(paginator, "row_estimate", lambda queryset: 3)
+
+    def test_count_is_the_estimate_and_says_so_without_counting(self, client, many_attacks):
+        with CaptureQueriesContext(connection) as captured:
+            page = get(client, ATTACKS.url(), page_size=3).json()
+        assert page["count"] == 3 and page["count_exact"] is False
+        assert not [q["sql"] for q in captured.captured_queries if UNFILTERED_COUNT.search(q["sql"])]
+
+    def test_next_links_reach_every_record_beyond_the_estimate(self, client, many_attacks):
+        page = get(client, ATTACKS.url(), page_size=3).json()
+        seen = [r["slug"] for r in page["results"]]
+        while page["next"]:
+            page = client.get(page["next"]).json()
+            seen += [r["slug"] for r in page["results"]]
+        assert sorted(seen) == sorted(a.slug for a in many_attacks)
+
+    def test_page_beyond_the_rows_is_404(self, client, many_attacks):
+        get(client, ATTACKS.url(), expect=404, page=4, page_size=3)
+        assert len(get(client, ATTACKS.url(), page=3, page_size=3).json()["results"]) == 1
+
+    def test_last_page_counts_exactly(self, client, many_attacks):
+        page = get(client, ATTACKS.url(), page="last", page_size=3).json()
+        assert page["count"] == 7 and page["count_exact"] is True and len(page["results"]) == 1
+
+    def test_filtered_lists_are_counted_exactly(self, client, many_attacks):
+        page = get(client, ATTACKS.url(), date_from="2020-01-03").json()
+        assert page["count_exact"] is True and page["count"] == len(page["results"])
 
 
 def test_pages_are_linked_in_the_header(client, many_attacks):
@@ -96,6 +141,31 @@ class TestSync:
     @pytest.mark.parametrize("cursor", ["garbage", "MjAyNHwx", "bm90LWEtZGF0ZXw1"])
     def test_invalid_cursor_is_400(self, client, many_attacks, cursor):
         assert "cursor" in get(client, ATTACKS.url(action="sync"), expect=400, cursor=cursor).json()
+
+    def test_a_deep_cursor_seeks_by_row_comparison(self, client, many_attacks):
+        cursor = get(client, ATTACKS.url(action="sync"), page_size=3).json()["cursor"]
+        with CaptureQueriesContext(connection) as captured:
+            get(client, ATTACKS.url(action="sync"), page_size=3, cursor=cursor)
+        listing = next(q["sql"] for q in captured.captured_queries if 'ORDER BY "core_attack"."updated_at"' in q["sql"])
+        assert '("core_attack"."updated_at", "core_attack"."id") >' in listing
+
+    def test_every_record_table_has_an_index_in_sync_order(self, db):
+        from django.apps import apps
+
+        from ctdb.core.database_rules import SYNC_ORDER
+        from ctdb.core.models.base import Record
+
+        listing = {
+            "sqlite": "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s",
+            "postgresql": "SELECT indexdef FROM pg_indexes WHERE tablename = %s",
+        }[connection.vendor]
+        columns = f"({', '.join(SYNC_ORDER)})"
+        with connection.cursor() as cursor:
+            for model in apps.get_app_config("core").get_models():
+                if issubclass(model, Record):
+                    cursor.execute(listing, [model._meta.db_table])
+                    definitions = [row[0].replace('"', "") for row in cursor.fetchall() if row[0]]
+                    assert any(d.endswith(columns) for d in definitions), model
 
     def test_page_size_is_bounded(self, client, many_attacks):
         get(client, ATTACKS.url(action="sync"), expect=400, page_size=MAX_PAGE_SIZE + 1)

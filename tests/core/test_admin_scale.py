@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ctdb.bench.measure import UNFILTERED_COUNT
-from ctdb.core.admin import paginator
+from ctdb.core import paginator
 
 CHANGELIST = "/admin/core/attack/"
 

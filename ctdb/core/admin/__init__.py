@@ -15,11 +15,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .. import models
 from ..arabic import fold, fold_terms
+from ..paginator import LargeTablePaginator
 from ..queries import count_of
 from ..resources import RESOURCES
 from .filters import HasCitationFilter, precision_filter, year_filter
 from .forms import OptimisticLockForm
-from .paginator import LargeTablePaginator
 
 admin.site.site_header = _("ctdb: counter-terrorism database")
 admin.site.site_title = _("ctdb")

@@ -1,0 +1,93 @@
+"""Paginators whose cost does not grow with the table.
+
+Counting a million rows for every page view costs more than the page itself.
+For an unfiltered list of a large PostgreSQL table the planner's row estimate
+(kept fresh by autovacuum's ANALYZE) is enough to number the pages. Filtered
+and searched lists are counted exactly, and so is every list on SQLite and
+every table of at most `ESTIMATE_ABOVE` rows.
+"""
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
+from django.utils.functional import cached_property
+
+# Below this many rows an exact COUNT(*) is cheap enough.
+ESTIMATE_ABOVE = 100_000
+
+
+def row_estimate(queryset):
+    """PostgreSQL's estimate of the rows in the queryset's table, or None
+    (another database, or a table never analysed)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [queryset.model._meta.db_table]
+        )
+        row = cursor.fetchone()
+    return row[0] if row and row[0] >= 0 else None
+
+
+class LargeTablePaginator(Paginator):
+    """The admin's changelist paginator: estimates an unfiltered large table."""
+
+    @cached_property
+    def count_is_exact(self):
+        return self._estimate is None
+
+    @cached_property
+    def _estimate(self):
+        query = getattr(self.object_list, "query", None)
+        if query is None or query.where:
+            return None
+        estimate = row_estimate(self.object_list)
+        return estimate if estimate is not None and estimate > ESTIMATE_ABOVE else None
+
+    @cached_property
+    def count(self):
+        return super().count if self._estimate is None else self._estimate
+
+    def exact_count(self):
+        """The exact count, whatever it costs (for the last page)."""
+        if self._estimate is None:
+            return self.count
+        self.__dict__["count"] = Paginator.count.func(self)
+        self.__dict__.pop("num_pages", None)
+        self._estimate = None
+        self.__dict__["count_is_exact"] = True
+        return self.count
+
+
+class LookaheadPaginator(LargeTablePaginator):
+    """Pages that know whether another follows by reading one row more, not
+    from the count: an estimated count can then neither hide the last pages
+    nor promise pages that are not there."""
+
+    def validate_number(self, number):
+        if self.count_is_exact:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        return LookaheadPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+
+class LookaheadPage(Page):
+    def __init__(self, object_list, number, paginator, *, more):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self):
+        return self.more
