@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import DatePrecision
 
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_PRECISION_BY_LENGTH = {4: DatePrecision.YEAR, 7: DatePrecision.MONTH, 10: DatePrecision.DAY}
+PRECISION_BY_LENGTH = {4: DatePrecision.YEAR, 7: DatePrecision.MONTH, 10: DatePrecision.DAY}
 
 
 def parse(value):
@@ -46,7 +46,7 @@ def precision(value):
     """Return the DatePrecision of a valid partial date, or None for None/''."""
     if not value:
         return None
-    return _PRECISION_BY_LENGTH[len(value)]
+    return PRECISION_BY_LENGTH[len(value)]
 
 
 def first_day(value):

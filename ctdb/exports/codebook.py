@@ -11,7 +11,8 @@ CONVENTIONS = {
     "encoding": "UTF-8. With the `--bom` export option the CSV files start with a UTF-8 byte order mark, "
     "so that Excel reads them as UTF-8.",
     "csv": "One header row with the column names below, then one row per record. Comma-separated, "
-    "fields quoted with double quotes when needed (RFC 4180), rows ending in CRLF.",
+    "a cell is quoted with double quotes (RFC 4180) when it holds a comma, a double quote, CR or LF. "
+    "Rows end in LF.",
     "empty_cell": "An empty cell means unknown or not given. No other placeholder (`NA`, `0`, `unknown`) is "
     "used for a missing value; `unknown` in a choice column is a value the sources state.",
     "identifiers": "Rows are identified by `slug`, stable across releases; a column `<field>_slug` holds "

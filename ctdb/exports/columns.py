@@ -7,6 +7,7 @@ codebook all take the type from the column, so that they cannot disagree.
 """
 
 import datetime
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,9 +33,10 @@ TYPES = {
     "never a guessed month or day. Empty when unknown.",
     "date_precision": "The precision of the partial date in the column named before it: `year`, `month` or `day`. "
     "Empty when that date is empty.",
-    "json": "A JSON object (UTF-8, keys sorted). Empty when the object is empty.",
-    "timestamp": "A moment in UTC, ISO 8601 with a `Z` suffix, e.g. `2026-11-22T00:00:00Z` "
-    "(fractions of a second when recorded).",
+    "json": "A JSON object (UTF-8), its keys in a fixed order: shorter keys first, keys of one length "
+    "in the order of their UTF-8 bytes (PostgreSQL's order). Empty when the object is empty.",
+    "timestamp": "A moment in UTC, ISO 8601 with a `Z` suffix, e.g. `2026-11-22T00:00:00Z`; "
+    "fractions of a second when recorded, without trailing zeros (`2026-11-22T00:00:00.5Z`).",
     "offset": "A character position in the article's text: 0-based, counted in Unicode code points.",
 }
 
@@ -47,7 +49,9 @@ class Column:
     `write` turns those values into the cell's text. `field` is the model
     attribute the importer sets from `read(cell)`; derived columns (a date's
     precision, an article's checksum) have none. `references` names the file
-    whose slugs a reference column holds.
+    whose slugs a reference column holds. `sql`, when given, builds the
+    cell's SQL expression from the sources' for PostgreSQL's COPY path
+    (`copy.py`), where the type alone does not say how the cell is written.
     """
 
     name: str
@@ -60,6 +64,7 @@ class Column:
     choices: Any = None
     references: str | None = None
     required: bool = False
+    sql: Callable[..., Any] | None = None
 
     def allowed_values(self):
         """[(value, English label)] for a choice column, else []."""
@@ -88,12 +93,20 @@ def _decimal(cell):
 
 
 def _timestamp(value):
-    return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+    value = value.astimezone(datetime.UTC)
+    fraction = f".{value.microsecond:06d}".rstrip("0") if value.microsecond else ""
+    return f"{value.replace(microsecond=0, tzinfo=None).isoformat()}{fraction}Z"
+
+
+def _jsonb_order(item):
+    key = item[0].encode("utf-8")
+    return len(key), key
 
 
 def _json_cell(value):
-    # Sorted keys: the same object is always the same text (checksums, diffs).
-    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
+    # One order of keys, so that the same object is always the same text
+    # (checksums, diffs): PostgreSQL's jsonb order, which its COPY writes.
+    return json.dumps(dict(sorted(value.items(), key=_jsonb_order)), ensure_ascii=False) if value else ""
 
 
 def _json_value(cell):
@@ -118,10 +131,12 @@ def integer(name, meaning, *, field=None, type="integer", required=False):
     return Column(name, type, meaning, (field,), _plain, _integer, field=field, required=required)
 
 
-def decimal(name, meaning, places):
-    def write(value):
-        return "" if value is None else f"{value:.{places}f}"
+def _decimal_cell(value, places):
+    return "" if value is None else f"{value:.{places}f}"
 
+
+def decimal(name, meaning, places):
+    write = functools.partial(_decimal_cell, places=places)
     return Column(name, "decimal", f"{meaning} ({places} decimals)", (name,), write, _decimal, field=name)
 
 
@@ -216,3 +231,8 @@ def record_columns():
 def derived(name, type, meaning, source, write):
     """A column computed from a stored value; the importer does not read it."""
     return Column(name, type, meaning, (source,), write)
+
+
+# The writers that follow from a column's type alone; the COPY path writes
+# their cells by type, and takes any other writer only with its `sql`.
+TYPED_WRITERS = (_plain, _decimal_cell, _precision, _json_cell, _timestamp, str)

@@ -48,9 +48,10 @@ from .columns import (
     slug,
     text,
 )
+from .copy import first_non_empty, first_of
 
 # Bump on any change to a file or a column: consumers check it.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: rows end in LF, not CRLF
 
 # Every synthetic row's slug starts with this, so that synthetic data can be
 # told apart from curated data, and removed, by slug alone.
@@ -391,6 +392,7 @@ TABLES = (
                 _TARGET_SOURCES,
                 _first_target,
                 str,
+                sql=first_of(CITATION_TARGETS),
                 choices=[(field, file) for field, file in CITATION_TARGET_FILES.items()],
                 required=True,
             ),
@@ -401,6 +403,7 @@ TABLES = (
                 _TARGET_SOURCES,
                 _first_slug,
                 str,
+                sql=first_non_empty,
                 required=True,
             ),
             text("translation_en", "English translation of the quote."),

@@ -175,3 +175,22 @@ def test_deleting_organisation_with_attribution_is_refused(base):
         base["isis"].delete()
     with pytest.raises(ProtectedError):
         base["attack"].delete()
+
+
+@pytest.mark.parametrize(
+    "inferred",
+    [[], "a guess", {"start": ""}, {"start": 2024}, {"start": {"why": "nested"}}],
+    ids=["list", "text", "empty-reason", "number", "nested"],
+)
+def test_inferred_must_map_fields_to_reasoning_text(db, inferred):
+    from django.core.exceptions import ValidationError
+
+    from tests import factories as make
+
+    attack = make.attack()
+    attack.inferred = inferred
+    with pytest.raises(ValidationError) as raised:
+        attack.full_clean()
+    assert "inferred" in raised.value.message_dict
+    attack.inferred = {"start": "The article dates it to the week before."}
+    attack.full_clean()

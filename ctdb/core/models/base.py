@@ -80,6 +80,11 @@ class Record(models.Model):
     def clean(self):
         super().clean()
         errors = {}
+        inferred = self.inferred
+        if not isinstance(inferred, dict) or not all(
+            isinstance(key, str) and isinstance(reason, str) and reason.strip() for key, reason in inferred.items()
+        ):
+            errors["inferred"] = _("Give an object of field name → the reasoning, in text, for each inferred value.")
         for start, end in self.date_pairs:
             first, last = getattr(self, start), getattr(self, end)
             if first and last and last < first[: len(last)]:
