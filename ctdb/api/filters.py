@@ -130,7 +130,23 @@ class HavingFilter(django_filters.CharFilter):
         if value in ("", None):
             return queryset
         matching = functools.reduce(operator.or_, (Q(**{path: value}) for path in self.paths))
+        if all(single_valued(queryset.model, path) for path in self.paths):
+            # The record's own column, or one through foreign keys: no row
+            # can repeat, and the planner can use the column's index.
+            return queryset.filter(matching)
         return queryset.filter(pk__in=queryset.model._base_manager.filter(matching).values("pk"))
+
+
+def single_valued(model, path):
+    """Whether a lookup path reaches at most one value per record: only
+    the model's columns and forward foreign keys on the way."""
+    *relations, _ = path.split("__")
+    for name in relations:
+        field = model._meta.get_field(name)
+        if not (field.many_to_one or field.one_to_one) or field.auto_created:
+            return False
+        model = field.related_model
+    return True
 
 
 class CitedInFilter(HavingFilter):
@@ -231,9 +247,20 @@ class DateToFilter(PartialDateFilter):
     def filter(self, queryset, value):
         if not value:
             return queryset
-        # ISO strings sort a year before its months, so a finer date inside a
-        # coarse bound (2016-07 within 2016) is caught by the prefix.
-        return queryset.filter(Q(**{f"{self.field_name}__lte": value}) | Q(**{f"{self.field_name}__startswith": value}))
+        # Up to the bound, finer dates inside it included (2016-07 is within
+        # 2016): everything before the next year, month or day. One range,
+        # which an index on the field answers (`<= bound OR LIKE 'bound%'`
+        # made PostgreSQL read every later row).
+        return queryset.filter(**{f"{self.field_name}__lt": next_partial_date(value)})
+
+
+def next_partial_date(value):
+    """The partial date after `value` at its precision, as a string bound:
+    2016 → 2017, 2016-12 → 2016-13, 2016-07-31 → 2016-07-32. Every partial
+    date within `value` or before it sorts below it."""
+    head, _, last = value.rpartition("-")
+    bumped = str(int(last) + 1).zfill(len(last))
+    return f"{head}-{bumped}" if head else bumped
 
 
 def date_range(field_name, label):

@@ -163,7 +163,13 @@ class AttackViewSet(RecordViewSet):
         cited("links_from__"),
         Prefetch("links_to", AttackLink.objects.select_related("from_attack", "to_attack")),
         cited("links_to__"),
-        Prefetch("campaign_attacks", Attack.objects.order_by("start", "slug")),
+        # A campaign lists its attacks in summary: only the columns shown.
+        Prefetch(
+            "campaign_attacks",
+            Attack.objects.only(*serializers.AttackSummarySerializer.Meta.fields, "campaign_id").order_by(
+                "start", "slug"
+            ),
+        ),
         cited(),
     )
     serializer_class = serializers.AttackSerializer

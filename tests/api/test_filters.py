@@ -3,8 +3,11 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from ctdb.api.filters import next_partial_date
 from ctdb.core.models import Attack
 from tests import factories as make
 
@@ -109,26 +112,66 @@ class TestDateRangeRespectsPrecision:
 
     @pytest.fixture
     def dated(self, db):
-        dates = ["2015-12-31", "2016", "2016-07", "2016-07-04", "2016-08", "2017", None]
+        dates = ["2015-12-31", "2016", "2016-07", "2016-07-04", "2016-08", "2016-12", "2016-12-31", "2017", None]
         return {date: make.attack(start=date).slug for date in dates}
 
     @pytest.mark.parametrize(
         "query, expected",
         [
-            ({"date_from": "2016-07-04"}, ["2016", "2016-07", "2016-07-04", "2016-08", "2017"]),
-            ({"date_from": "2016-07-05"}, ["2016", "2016-07", "2016-08", "2017"]),
-            ({"date_from": "2016-08"}, ["2016", "2016-08", "2017"]),
+            (
+                {"date_from": "2016-07-04"},
+                ["2016", "2016-07", "2016-07-04", "2016-08", "2016-12", "2016-12-31", "2017"],
+            ),
+            ({"date_from": "2016-07-05"}, ["2016", "2016-07", "2016-08", "2016-12", "2016-12-31", "2017"]),
+            ({"date_from": "2016-08"}, ["2016", "2016-08", "2016-12", "2016-12-31", "2017"]),
             ({"date_to": "2016-07"}, ["2015-12-31", "2016", "2016-07", "2016-07-04"]),
             ({"date_to": "2016-07-03"}, ["2015-12-31", "2016", "2016-07"]),
-            ({"date_to": "2016"}, ["2015-12-31", "2016", "2016-07", "2016-07-04", "2016-08"]),
+            ({"date_to": "2016"}, ["2015-12-31", "2016", "2016-07", "2016-07-04", "2016-08", "2016-12", "2016-12-31"]),
+            (
+                {"date_to": "2016-12"},
+                ["2015-12-31", "2016", "2016-07", "2016-07-04", "2016-08", "2016-12", "2016-12-31"],
+            ),
+            ({"date_to": "2016-12-30"}, ["2015-12-31", "2016", "2016-07", "2016-07-04", "2016-08", "2016-12"]),
+            (
+                {"date_to": "2016-12-31"},
+                ["2015-12-31", "2016", "2016-07", "2016-07-04", "2016-08", "2016-12", "2016-12-31"],
+            ),
             ({"date_from": "2016-07", "date_to": "2016-07"}, ["2016", "2016-07", "2016-07-04"]),
-            ({"date_from": "2016", "date_to": "2016"}, ["2016", "2016-07", "2016-07-04", "2016-08"]),
-            ({"date_from": "2016-01-01", "date_to": "2016-12-31"}, ["2016", "2016-07", "2016-07-04", "2016-08"]),
+            (
+                {"date_from": "2016", "date_to": "2016"},
+                ["2016", "2016-07", "2016-07-04", "2016-08", "2016-12", "2016-12-31"],
+            ),
+            (
+                {"date_from": "2016-01-01", "date_to": "2016-12-31"},
+                ["2016", "2016-07", "2016-07-04", "2016-08", "2016-12", "2016-12-31"],
+            ),
         ],
     )
     def test_range(self, client, dated, query, expected):
         found = slugs(client, RESOURCE_BY_PATH["attacks"].url(), **query)
         assert sorted(found) == sorted(dated[date] for date in expected)
+
+    def test_the_upper_bound_is_one_range_an_index_can_answer(self, client, dated):
+        with CaptureQueriesContext(connection) as captured:
+            get(client, RESOURCE_BY_PATH["attacks"].url(), date_to="2016-07")
+        listing = [q["sql"] for q in captured.captured_queries if 'FROM "core_attack"' in q["sql"]][0]
+        assert '"core_attack"."start" < \'2016-08\'' in listing.replace("%s", "'2016-08'")
+        assert "LIKE" not in listing
+
+
+@pytest.mark.parametrize(
+    "value, after",
+    [("2016", "2017"), ("0999", "1000"), ("2016-07", "2016-08"), ("2016-12", "2016-13"), ("2016-07-31", "2016-07-32")],
+)
+def test_next_partial_date(value, after):
+    assert next_partial_date(value) == after
+
+
+def test_a_column_of_the_record_is_filtered_without_a_subquery(client, world):
+    with CaptureQueriesContext(connection) as captured:
+        get(client, RESOURCE_BY_PATH["attacks"].url(), country="RU")
+    listing = [q["sql"] for q in captured.captured_queries if 'FROM "core_attack"' in q["sql"]][0]
+    assert "IN (SELECT" not in listing and '"core_attack"."country" =' in listing
 
 
 def test_updated_since(client, world):
