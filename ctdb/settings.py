@@ -207,7 +207,13 @@ listed with each operation; pages are linked in the `Link` header.
     },
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The API's answers (ctdb/api/cache.py), per process; a page is 10-500 kB.
+    "api": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 500}},
+}
+CTDB_API_CACHE = "api"
+CTDB_API_CACHE_SECONDS = int(os.environ.get("CTDB_API_CACHE_SECONDS", "300"))
 
 # Production hardening, switched on for a deployment behind a TLS proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY") else None

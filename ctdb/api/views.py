@@ -34,6 +34,7 @@ from ctdb.core.models.articles import CITATION_TARGETS
 from ctdb.core.queries import count_of
 
 from . import filtersets, serializers
+from .cache import cached
 from .pagination import PagePagination, SyncPagination
 from .renderers import CSVRenderer, FormatNegotiation
 
@@ -63,6 +64,12 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, pagination_class=SyncPagination, filter_backends=SYNC_FILTER_BACKENDS)
     def sync(self, request, *args, **kwargs):
         return self.list(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        return cached(request, lambda: super(RecordViewSet, self).list(request, *args, **kwargs))
+
+    def retrieve(self, request, *args, **kwargs):
+        return cached(request, lambda: super(RecordViewSet, self).retrieve(request, *args, **kwargs))
 
     def initial(self, request, *args, **kwargs):
         # The method first: a write is a 405 whatever its query says.

@@ -8,8 +8,11 @@ PostgreSQL the same step adds the trigram indexes behind name search.
 
 Every record table also gets an index in the API's sync order, (updated_at,
 id), so that a sync page seeks to its cursor instead of scanning the rows
-before it.
+before it. The triggers behind the data version (`data_version.py`) are
+installed here too.
 """
+
+from . import data_version
 
 SEARCHABLE_TABLES = ("core_organisation", "core_actor", "core_attack", "core_agreement", "core_article")
 
@@ -95,7 +98,7 @@ def _sync_order_indexes():
 def install(connection):
     statements = {"sqlite": _SQLITE, "postgresql": _POSTGRESQL}.get(connection.vendor, [])
     with connection.cursor() as cursor:
-        for statement in [*statements, *_sync_order_indexes()]:
+        for statement in [*statements, *_sync_order_indexes(), *data_version.statements(connection.vendor)]:
             cursor.execute(statement)
 
 

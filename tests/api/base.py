@@ -1,7 +1,8 @@
 """The table every resource test runs over, and helpers to call the API.
 
 A resource states its URL segment, its model and its query budget: the
-number of queries a list page costs, whatever its size.
+number of queries a list page costs, whatever its size, when it is not in
+the API's cache (which first reads the data version: one query).
 """
 
 import csv
@@ -26,6 +27,7 @@ from ctdb.core.models import (
 )
 
 API = "/api/v1/"
+CACHE_LOOKUP = 1
 
 
 @dataclass(frozen=True)
@@ -42,16 +44,16 @@ class Resource:
 
 
 RESOURCES = [
-    Resource("articles", Article, queries=2),
-    Resource("organisations", Organisation, queries=8),
-    Resource("actors", Actor, queries=6),
-    Resource("attacks", Attack, queries=10),
-    Resource("agreements", Agreement, queries=7),
-    Resource("attributions", Attribution, queries=3),
-    Resource("relationships", OrganisationRelationship, queries=3),
-    Resource("agreement-parties", AgreementParty, queries=3),
-    Resource("affiliations", Affiliation, queries=3),
-    Resource("citations", Citation, queries=2),
+    Resource("articles", Article, queries=CACHE_LOOKUP + 2),
+    Resource("organisations", Organisation, queries=CACHE_LOOKUP + 8),
+    Resource("actors", Actor, queries=CACHE_LOOKUP + 6),
+    Resource("attacks", Attack, queries=CACHE_LOOKUP + 10),
+    Resource("agreements", Agreement, queries=CACHE_LOOKUP + 7),
+    Resource("attributions", Attribution, queries=CACHE_LOOKUP + 3),
+    Resource("relationships", OrganisationRelationship, queries=CACHE_LOOKUP + 3),
+    Resource("agreement-parties", AgreementParty, queries=CACHE_LOOKUP + 3),
+    Resource("affiliations", Affiliation, queries=CACHE_LOOKUP + 3),
+    Resource("citations", Citation, queries=CACHE_LOOKUP + 2),
 ]
 RESOURCE_BY_PATH = {resource.path: resource for resource in RESOURCES}
 

@@ -99,6 +99,7 @@ def render(results):
         ("API first page, median", [fmt(r["api_first"]["ms"], " ms") for r in results.values()], ""),
         ("API first page, queries", [str(r["api_first"]["queries"]) for r in results.values()], ""),
         ("API first page / raw SQL", [fmt(r["api_first"]["ratio_to_raw"], "×") for r in results.values()], "≤ 3×"),
+        ("API first page from its cache", [fmt(r["api_cached"]["ms"], " ms") for r in results.values()], ""),
         ("API deep sync page, median", [fmt(r["api_deep"]["ms"], " ms") for r in results.values()], ""),
         ("API deep sync page, queries", [str(r["api_deep"]["queries"]) for r in results.values()], ""),
         ("API deep page / raw SQL", [fmt(r["api_deep"]["ratio_to_raw"], "×") for r in results.values()], "≤ 3×"),
