@@ -27,7 +27,7 @@ def test_arabic_name_without_hamza_finds_the_islamic_state(client, dataset):
 
 @every_resource
 def test_whole_dataset_within_the_query_budget(client, dataset, resource, django_assert_max_num_queries):
-    with django_assert_max_num_queries(resource.queries):
+    with django_assert_max_num_queries(resource.list_queries):
         body = get(client, resource.url(), page_size=MAX_PAGE_SIZE).json()
     assert body["count"] == resource.model.objects.count() > 0
     assert get(client, resource.url(body["results"][0]["slug"]), format="csv")["Content-Type"].startswith("text/csv")
