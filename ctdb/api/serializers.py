@@ -67,6 +67,15 @@ class ReadOnlyModelSerializer(serializers.ModelSerializer):
             extra_kwargs.setdefault(name, {}).setdefault("read_only", True)
         return extra_kwargs
 
+    def nested(self, serializer_class):
+        """A list serializer of `serializer_class` for a method field, built
+        once per serializer rather than once per record: building one
+        copies and introspects every field."""
+        built = self.__dict__.setdefault("_nested", {})
+        if serializer_class not in built:
+            built[serializer_class] = serializer_class(many=True, read_only=True, context=self.context)
+        return built[serializer_class]
+
     def get_fields(self):
         fields = {}
         for name, field in super().get_fields().items():
@@ -290,7 +299,7 @@ class OrganisationSerializer(RecordSerializer, CitedSerializer):
             [*organisation.relationships_as_subject.all(), *organisation.relationships_as_object.all()],
             key=lambda relationship: relationship.slug,
         )
-        return RelationshipSummarySerializer(relationships, many=True, context=self.context).data
+        return self.nested(RelationshipSummarySerializer).to_representation(relationships)
 
 
 class ActorSerializer(RecordSerializer, CitedSerializer):
@@ -373,7 +382,7 @@ class AttackSerializer(RecordSerializer, CitedSerializer):
     @extend_schema_field(AttackLinkSummarySerializer(many=True))
     def get_related_attacks(self, attack):
         links = sorted([*attack.links_from.all(), *attack.links_to.all()], key=lambda link: link.slug)
-        return AttackLinkSummarySerializer(links, many=True, context=self.context).data
+        return self.nested(AttackLinkSummarySerializer).to_representation(links)
 
 
 class AgreementSerializer(RecordSerializer, CitedSerializer):
