@@ -76,7 +76,7 @@ synthetic-remove: install ## Remove every synthetic record
 .PHONY: benchmark
 # Attack counts to benchmark at (a variable: a comma inside $(or ...) would split it).
 SIZES ?= 10000,200000,1000000
-benchmark: install ## Benchmark at 10k/200k/1M attacks (needs DATABASE_URL to PostgreSQL); writes var/benchmark.md
+benchmark: install ## Benchmark at SIZES attacks (default 10000,200000,1000000; needs DATABASE_URL to PostgreSQL); writes var/benchmark.md
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-benchmark-only-key} $(PY) manage.py collectstatic --no-input -v0
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-benchmark-only-key} DJANGO_LOG_LEVEL=WARNING $(PY) manage.py benchmark --sizes $(SIZES) --markdown var/benchmark.md
 

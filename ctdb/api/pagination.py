@@ -11,11 +11,12 @@ clamped, so that a client never mistakes a short page for the whole set. A
 `page` that is not a whole number from 1 is a 400 too; a page beyond the last
 is a 404.
 
-A page's `count` is exact, except for the unfiltered list of a table of more
-than 100,000 rows on PostgreSQL, where it is the planner's estimate and
-`count_exact` is false (counting a million rows would cost more than the
-page). `next` never depends on the count: the page reads one row more to know
-whether another follows.
+A page's `count` is exact (`count_exact` true) except on PostgreSQL for the
+unfiltered list of a table of more than 100,000 rows and for a filtered or
+searched list of more than 10,000 matches, where it is the planner's
+estimate (counting a million rows would cost more than the page). `next`
+never depends on the count: the page reads one row more to know whether
+another follows.
 """
 
 import base64
@@ -113,8 +114,9 @@ class PagePagination(PageNumberPagination):
                 "count_exact": {
                     "type": "boolean",
                     "description": (
-                        "False when `count` is PostgreSQL's estimate: only for the unfiltered list of a table "
-                        "of more than 100,000 rows. Filtered and searched lists are always counted exactly."
+                        "False when `count` is PostgreSQL's estimate: for the unfiltered list of a table of "
+                        "more than 100,000 rows, and for a filtered or searched list of more than 10,000 "
+                        "matches. Otherwise the count is exact."
                     ),
                 },
                 "next": {**link, "description": "The next page, or null on the last."},

@@ -7,12 +7,16 @@ and searched lists are counted exactly, and so is every list on SQLite and
 every table of at most `ESTIMATE_ABOVE` rows.
 """
 
+import json
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 
 # Below this many rows an exact COUNT(*) is cheap enough.
 ESTIMATE_ABOVE = 100_000
+# A filtered API list is counted exactly up to this many matches.
+EXACT_UP_TO = 10_000
 
 
 def row_estimate(queryset):
@@ -44,9 +48,14 @@ class LargeTablePaginator(Paginator):
         estimate = row_estimate(self.object_list)
         return estimate if estimate is not None and estimate > ESTIMATE_ABOVE else None
 
+    # An exact count found on the way to deciding (a capped count).
+    _known_count = None
+
     @cached_property
     def count(self):
-        return super().count if self._estimate is None else self._estimate
+        if self._estimate is not None:
+            return self._estimate
+        return self._known_count if self._known_count is not None else super().count
 
     def exact_count(self):
         """The exact count, whatever it costs (for the last page)."""
@@ -59,10 +68,41 @@ class LargeTablePaginator(Paginator):
         return self.count
 
 
+def planner_estimate(queryset):
+    """PostgreSQL's estimate of the rows the queryset returns, or None."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        sql, params = queryset.order_by().query.sql_with_params()
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
 class LookaheadPaginator(LargeTablePaginator):
     """Pages that know whether another follows by reading one row more, not
     from the count: an estimated count can then neither hide the last pages
-    nor promise pages that are not there."""
+    nor promise pages that are not there.
+
+    A filtered list is counted exactly up to `EXACT_UP_TO` matches, reading
+    at most one row more; beyond, on PostgreSQL, the planner's estimate of
+    the matches is the count (at least `EXACT_UP_TO` + 1). So no page costs
+    a count over more rows than that, whatever the table's size."""
+
+    @cached_property
+    def _estimate(self):
+        query = getattr(self.object_list, "query", None)
+        if query is None or not query.where:
+            return super()._estimate
+        capped = self.object_list.order_by()[: EXACT_UP_TO + 1].count()
+        if capped <= EXACT_UP_TO:
+            self._known_count = capped
+            return None
+        estimate = planner_estimate(self.object_list)
+        return None if estimate is None else max(estimate, EXACT_UP_TO + 1)
 
     def validate_number(self, number):
         if self.count_is_exact:

@@ -86,9 +86,39 @@ class TestEstimatedCount:
         page = get(client, ATTACKS.url(), page="last", page_size=3).json()
         assert page["count"] == 7 and page["count_exact"] is True and len(page["results"]) == 1
 
-    def test_filtered_lists_are_counted_exactly(self, client, many_attacks):
+    def test_filtered_lists_are_counted_exactly_up_to_the_cap(self, client, many_attacks):
         page = get(client, ATTACKS.url(), date_from="2020-01-03").json()
-        assert page["count_exact"] is True and page["count"] == len(page["results"])
+        assert page["count_exact"] is True and page["count"] == len(page["results"]) == 5
+
+
+class TestCappedCount:
+    """A filtered list counts at most EXACT_UP_TO + 1 matches."""
+
+    @pytest.fixture(autouse=True)
+    def cap(self, monkeypatch):
+        monkeypatch.setattr(paginator, "EXACT_UP_TO", 3)
+
+    def test_up_to_the_cap_the_count_is_exact(self, client, many_attacks):
+        page = get(client, ATTACKS.url(), date_from="2020-01-05").json()
+        assert (page["count"], page["count_exact"]) == (3, True)
+
+    def test_beyond_the_cap_postgresql_estimates(self, client, many_attacks):
+        with CaptureQueriesContext(connection) as captured:
+            page = get(client, ATTACKS.url(), date_from="2020-01-02", page_size=2).json()
+        counts = [q["sql"] for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+        assert "LIMIT 4" in counts[0]
+        if connection.vendor == "postgresql":
+            assert len(counts) == 1
+            assert page["count_exact"] is False and page["count"] >= 4
+        else:
+            # No planner estimate on SQLite: it counts them all.
+            assert len(counts) == 2
+            assert (page["count"], page["count_exact"]) == (6, True)
+        seen = [r["slug"] for r in page["results"]]
+        while page["next"]:
+            page = client.get(page["next"]).json()
+            seen += [r["slug"] for r in page["results"]]
+        assert len(seen) == 6
 
 
 def test_pages_are_linked_in_the_header(client, many_attacks):
