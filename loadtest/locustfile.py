@@ -10,6 +10,21 @@ import random
 from locust import HttpUser, constant_throughput, events, task
 
 SLUGS = []
+# Answers by the API cache's X-Cache header: hit, miss, or none (errors).
+CACHE = {"hit": 0, "miss": 0, "none": 0}
+
+
+@events.request.add_listener
+def count_cache(response=None, exception=None, **kwargs):
+    if response is not None and exception is None:
+        answer = response.headers.get("X-Cache", "none")
+        CACHE[answer] = CACHE.get(answer, 0) + 1
+
+
+@events.test_stop.add_listener
+def report_cache(environment, **kwargs):
+    with open("var/loadtest/cache.txt", "w") as out:
+        out.write(" ".join(f"{name}={count}" for name, count in CACHE.items()) + "\n")
 
 
 @events.test_start.add_listener

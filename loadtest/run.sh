@@ -36,4 +36,5 @@ total = next(r for r in rows if r["Name"] == "Aggregated")
 print(f"requests: {total['Request Count']}  errors: {total['Failure Count']}  "
       f"rps: {float(total['Requests/s']):.1f}  p50: {total['50%']} ms  p95: {total['95%']} ms  p99: {total['99%']} ms")
 PY
+echo "API cache (X-Cache): $(cat var/loadtest/cache.txt 2>/dev/null || echo unknown)"
 exit "${status:-0}"
