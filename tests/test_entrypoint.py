@@ -11,34 +11,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+
+from tests.databases import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = ROOT / "docker" / "entrypoint.sh"
-
-
-@contextmanager
-def fresh_database(tmp_path):
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        yield f"sqlite:///{tmp_path / 'entrypoint.sqlite3'}"
-        return
-    import psycopg
-
-    name = f"ctdb_entrypoint_{os.getpid()}"
-    admin_url = f"postgresql://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def free_port():
@@ -67,7 +47,7 @@ def get(url):
 
 
 def test_entrypoint_migrates_loads_and_serves(tmp_path):
-    with fresh_database(tmp_path) as database_url:
+    with fresh_database(tmp_path, "entrypoint") as database_url:
         port = free_port()
         env = environment(database_url, port)
         log_path = tmp_path / "entrypoint.log"

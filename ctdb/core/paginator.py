@@ -37,34 +37,28 @@ class LargeTablePaginator(Paginator):
     """The admin's changelist paginator: estimates an unfiltered large table."""
 
     @cached_property
-    def count_is_exact(self):
-        return self._estimate is None
-
-    @cached_property
-    def _estimate(self):
+    def counted(self):
+        """(count, whether it is exact)."""
         query = getattr(self.object_list, "query", None)
-        if query is None or query.where:
-            return None
-        estimate = row_estimate(self.object_list)
-        return estimate if estimate is not None and estimate > ESTIMATE_ABOVE else None
+        if query is not None and not query.where:
+            estimate = row_estimate(self.object_list)
+            if estimate is not None and estimate > ESTIMATE_ABOVE:
+                return estimate, False
+        return Paginator.count.func(self), True
 
-    # An exact count found on the way to deciding (a capped count).
-    _known_count = None
-
-    @cached_property
+    @property
     def count(self):
-        if self._estimate is not None:
-            return self._estimate
-        return self._known_count if self._known_count is not None else super().count
+        return self.counted[0]
+
+    @property
+    def count_is_exact(self):
+        return self.counted[1]
 
     def exact_count(self):
         """The exact count, whatever it costs (for the last page)."""
-        if self._estimate is None:
-            return self.count
-        self.__dict__["count"] = Paginator.count.func(self)
-        self.__dict__.pop("num_pages", None)
-        self._estimate = None
-        self.__dict__["count_is_exact"] = True
+        if not self.count_is_exact:
+            self.counted = (Paginator.count.func(self), True)
+            self.__dict__.pop("num_pages", None)
         return self.count
 
 
@@ -93,16 +87,17 @@ class LookaheadPaginator(LargeTablePaginator):
     a count over more rows than that, whatever the table's size."""
 
     @cached_property
-    def _estimate(self):
+    def counted(self):
         query = getattr(self.object_list, "query", None)
         if query is None or not query.where:
-            return super()._estimate
+            return super().counted
         capped = self.object_list.order_by()[: EXACT_UP_TO + 1].count()
         if capped <= EXACT_UP_TO:
-            self._known_count = capped
-            return None
+            return capped, True
         estimate = planner_estimate(self.object_list)
-        return None if estimate is None else max(estimate, EXACT_UP_TO + 1)
+        if estimate is None:
+            return Paginator.count.func(self), True
+        return max(estimate, EXACT_UP_TO + 1), False
 
     def validate_number(self, number):
         if self.count_is_exact:

@@ -256,35 +256,30 @@ class SlugResource(StrictImportMixin, resources.ModelResource):
             instance.prepare()
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.create_instances and (using_transactions or not dry_run):
-            try:
-                create_with_history(
-                    self._meta.model,
-                    self.create_instances,
-                    batch_size=batch_size,
-                    default_user=self.import_user,
-                    using=self.get_db_connection_name(),
-                )
-            except Exception as error:
-                self.handle_import_error(result, error, raise_errors)
-            finally:
-                self.create_instances.clear()
+        if using_transactions or not dry_run:
+            self._write_pending(self.create_instances, create_with_history, raise_errors, batch_size, result)
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.update_instances and (using_transactions or not dry_run):
-            try:
-                update_with_history(
-                    self._meta.model,
-                    self.update_instances,
-                    self.update_columns(),
-                    batch_size=batch_size,
-                    default_user=self.import_user,
-                    using=self.get_db_connection_name(),
-                )
-            except Exception as error:
-                self.handle_import_error(result, error, raise_errors)
-            finally:
-                self.update_instances.clear()
+        if using_transactions or not dry_run:
+            write = functools.partial(update_with_history, fields=self.update_columns())
+            self._write_pending(self.update_instances, write, raise_errors, batch_size, result)
+
+    def _write_pending(self, pending, write, raise_errors, batch_size, result):
+        """Write the batch of new or changed records with their history, then empty it."""
+        if not pending:
+            return
+        try:
+            write(
+                self._meta.model,
+                pending,
+                batch_size=batch_size,
+                default_user=self.import_user,
+                using=self.get_db_connection_name(),
+            )
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            pending.clear()
 
     def update_columns(self):
         """The imported columns plus those prepare() derives."""

@@ -12,6 +12,7 @@ every optional text expression is wrapped in NULLIF(..., '') so that an
 empty value is an empty cell, as the Python writer writes it.
 """
 
+from django.db import connections
 from django.db.models import F, Func, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 
@@ -135,20 +136,14 @@ def copy_statement(queryset, table):
         return None
     cells = queryset.values(**{f"cell_{index}": expression for index, expression in enumerate(expressions)})
     sql, params = cells.query.sql_with_params()
-    connection = queryset_connection(queryset)
+    connection = connections[queryset.db]
     return f"COPY ({connection.ops.compose_sql(sql, params)}) TO STDOUT WITH {FORMAT}"
-
-
-def queryset_connection(queryset):
-    from django.db import connections
-
-    return connections[queryset.db]
 
 
 def copy_rows(queryset, table, sink, progress=None):
     """Stream the table's rows into `sink` (bytes) through COPY; return the
     number of rows, or None when the table must take the Python path."""
-    connection = queryset_connection(queryset)
+    connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
     statement = copy_statement(queryset, table)

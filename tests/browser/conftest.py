@@ -56,6 +56,10 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def chromium_executable():
+    return require_chromium()
+
+
+def require_chromium():
     """Chromium and Playwright, or a skip that says which is missing."""
     try:
         import playwright.sync_api  # noqa: F401

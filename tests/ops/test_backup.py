@@ -8,13 +8,13 @@ import os
 import subprocess
 import sys
 import textwrap
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from ctdb.ops.backup import BackupError, check_file
+from tests.databases import fresh_database
 
 from .compose import ROOT
 
@@ -65,29 +65,6 @@ DAMAGE = textwrap.dedent(
 )
 
 
-@contextmanager
-def fresh_database(tmp_path):
-    """The URL of a new, empty database of the suite's kind."""
-    if not ON_POSTGRES:
-        yield f"sqlite:///{tmp_path / 'backup-test.sqlite3'}"
-        return
-    import psycopg
-
-    db = settings.DATABASES["default"]
-    name = f"ctdb_ops_backup_{os.getpid()}"
-    server = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    user = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    admin_url = f"postgresql://{user}@{server}/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgres://{user}@{server}/{name}"
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def command_runner(database_url, backup_dir):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CTDB_")) and k != "DATABASE_URL"}
     env.update(
@@ -110,7 +87,7 @@ def command_runner(database_url, backup_dir):
 
 def test_backup_and_restore_lose_nothing(tmp_path):
     backups = tmp_path / "backups"
-    with fresh_database(tmp_path) as database_url:
+    with fresh_database(tmp_path, "ops_backup") as database_url:
         manage = command_runner(database_url, backups)
         before = json.loads(manage("shell", "--verbosity", "0", "-c", SET_UP + CHECKSUMS).stdout)
         assert before["core_organisation"][0] > 0

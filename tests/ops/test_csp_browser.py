@@ -8,7 +8,7 @@ from django.urls import resolve
 from drf_spectacular.views import SpectacularSwaggerView
 
 from ctdb.core.admin import highlight
-from tests.browser.conftest import PASSWORD, TIMEOUT_MS, chromium_path, launched_chromium
+from tests.browser.conftest import PASSWORD, TIMEOUT_MS, launched_chromium, require_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,14 +49,7 @@ def database_left_as_found(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def browser(database_left_as_found):
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        pytest.skip("browser tests need Playwright: pip install -r requirements-dev.txt")
-    executable = chromium_path()
-    if executable is None:
-        pytest.skip("browser tests need Chromium: apt-get install chromium (or set CTDB_CHROMIUM)")
-    with launched_chromium(executable) as chromium:
+    with launched_chromium(require_chromium()) as chromium:
         yield chromium
 
 
