@@ -26,8 +26,15 @@ class Command(BaseCommand):
             self.stdout.write(f"Set a new one with: make admin-password (or manage.py changepassword {existing})")
             return
         username = os.environ.get("CTDB_ADMIN_USER", "admin")
-        password = os.environ.get("CTDB_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        given = os.environ.get("CTDB_ADMIN_PASSWORD")
+        password = given or secrets.token_urlsafe(12)
         users.objects.create_superuser(username=username, email="", password=password)
+        if given:
+            # The caller chose it and knows it: nothing to print or keep.
+            self.stdout.write(
+                self.style.SUCCESS(f"Created admin login: user {username!r}, password from CTDB_ADMIN_PASSWORD")
+            )
+            return
         credentials.parent.mkdir(exist_ok=True)
         credentials.write_text(f"user: {username}\npassword: {password}\n", encoding="utf-8")
         credentials.chmod(0o600)
