@@ -23,12 +23,17 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 install: $(VENV)/.installed ## Create .venv and install the pinned requirements
 
 .PHONY: run
-run: install ## Migrate, load the fixtures, ensure an admin login, serve on 127.0.0.1:8000
+run: install ## Migrate, load the fixtures into an empty database, ensure an admin login, serve on 127.0.0.1:8000
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
-	DJANGO_DEBUG=1 $(PY) manage.py load_dataset
+	DJANGO_DEBUG=1 $(PY) manage.py load_dataset --if-empty
 	DJANGO_DEBUG=1 $(PY) manage.py ensure_admin
 	@echo "Admin: http://$(HOST):$(PORT)/admin/   API: http://$(HOST):$(PORT)/api/v1/   Docs: http://$(HOST):$(PORT)/api/docs/"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+.PHONY: load-dataset
+load-dataset: install ## Merge a new release of fixtures/ctdb.json into the database; never overwrites an editor's change (FIXTURE=...)
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(PY) manage.py load_dataset --update $(if $(FIXTURE),--fixture "$(FIXTURE)")
 
 .PHONY: admin-password
 admin-password: install ## Set a new password for the admin login (ADMIN=admin)
@@ -84,6 +89,10 @@ benchmark: install ## Benchmark at SIZES attacks (default 10000,200000,1000000; 
 loadtest: install ## Load test gunicorn on PostgreSQL: 200k attacks, 50 req/s, 60 s (needs DATABASE_URL)
 	$(VENV)/bin/pip install --quiet -r loadtest/requirements.txt
 	loadtest/run.sh $(or $(N),200000) $(or $(RATE),50) $(or $(SECONDS),60)
+
+.PHONY: concurrency
+concurrency: install ## Editors and an import at once on PostgreSQL, 60 s, 20 workers: deadlocks, lost updates, waits (needs DATABASE_URL)
+	DJANGO_DEBUG=1 DJANGO_LOG_LEVEL=WARNING $(PY) manage.py concurrency_test --seconds $(or $(SECONDS),60) --workers $(or $(WORKERS),20)
 
 .PHONY: clean
 clean: ## Remove the virtual environment and the local SQLite database

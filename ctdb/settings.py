@@ -7,6 +7,7 @@ DJANGO_ALLOWED_HOSTS  comma-separated (default: localhost names)
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -68,7 +69,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "ctdb.ops.bad_input.NulInQueryMiddleware",  # after Locale: the 400 is in the editor's language
     "django.middleware.common.CommonMiddleware",
+    "ctdb.ops.errors.StatementTimeoutMiddleware",
     "ctdb.ops.imports.ImportSizeLimitMiddleware",  # before CSRF, which would read the whole upload
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -109,6 +112,17 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
+# PostgreSQL cancels a statement of the web process after
+# CTDB_STATEMENT_TIMEOUT_MS (0: never), below gunicorn's 30 s worker timeout,
+# so that a slow query is a clear 503 (ctdb.ops.errors) instead of a killed
+# worker. Management commands (migrate, imports, exports, backups) are not
+# requests and run without it.
+CTDB_STATEMENT_TIMEOUT_MS = int(os.environ.get("CTDB_STATEMENT_TIMEOUT_MS", "20000"))
+RUNNING_COMMAND = Path(sys.argv[0]).name in {"manage.py", "django-admin"} and sys.argv[1:2] != ["runserver"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and CTDB_STATEMENT_TIMEOUT_MS:
+    if not RUNNING_COMMAND:
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c statement_timeout={CTDB_STATEMENT_TIMEOUT_MS}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -138,10 +152,8 @@ STORAGES = {
     },
 }
 
-# The read-only API (ctdb.api). Anonymous clients are rate-limited by IP:
-# CTDB_API_ANON_RATE (default 600/minute), CTDB_API_NUM_PROXIES = how many
-# proxies in front of Django append to X-Forwarded-For (default 1 behind the
-# TLS proxy, else 0: the header is then ignored, so it cannot dodge the limit).
+# The read-only API (ctdb.api). Anonymous clients are rate-limited by IP
+# address (ctdb.ops.client_ip): CTDB_API_ANON_RATE (default 600/minute).
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
@@ -158,8 +170,16 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "ctdb.api.schema.CtdbAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["ctdb.api.throttling.AnonymousRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("CTDB_API_ANON_RATE", "600/minute")},
-    "NUM_PROXIES": int(os.environ.get("CTDB_API_NUM_PROXIES", "1" if env_bool("DJANGO_BEHIND_TLS_PROXY") else "0")),
 }
+
+# The client's address (login lockout, API throttle) is REMOTE_ADDR, unless
+# that is one of these proxies (comma-separated addresses or networks): then
+# X-Forwarded-For is read, right to left, past the trusted proxies in it.
+# Empty (the default): the header is ignored, so no client can forge it.
+CTDB_TRUSTED_PROXIES = env_list("CTDB_TRUSTED_PROXIES")
+from ctdb.ops.client_ip import trusted_networks  # noqa: E402
+
+trusted_networks(tuple(CTDB_TRUSTED_PROXIES))  # a typo stops the start, not the first login
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "ctdb API",
@@ -175,8 +195,10 @@ source gives (`2016`, `2016-07`, `2016-07-04`) with a sibling `<field>_precision
 * **Search** (`search=`) ignores Arabic spelling variants and Latin accents and looks in \
 names and aliases. **Filters** take slugs of related records; `updated_since` serves \
 incremental copies. **Ordering** (`ordering=`) always ends with `slug`.
-* **Pages**: `page` and `page_size` (at most 500; more is a 400). Each resource also has \
-`/sync/`, keyset pages in order of change for copying the whole set and keeping it current.
+* **Pages**: `page` and `page_size` (at most 500; more is a 400), down to the first 10,000 \
+records (page × page_size; deeper is a 400). Each resource also has `/sync/`, keyset pages in \
+order of change for copying the whole set and keeping it current, at any depth; a sync page \
+stops early at about 1 MB of JSON, and its `cursor` continues from there.
 * **CSV**: `format=csv` (or `Accept: text/csv`) gives the current page as flat columns, \
 listed with each operation; pages are linked in the `Link` header.
 * **Limits**: anonymous clients are throttled per IP address (429 with `Retry-After`).
@@ -212,8 +234,29 @@ CACHES = {
     # The API's answers (ctdb/api/cache.py), per process; a page is 10-500 kB.
     "api": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 500}},
 }
+# State every worker must share (the API throttle's counts) is in Redis,
+# CTDB_REDIS_URL (or REDIS_URL), e.g. redis://127.0.0.1:6379/0. Without it,
+# each process counts on its own, and ctdb.api.throttling logs a warning.
+REDIS_URL = os.environ.get("CTDB_REDIS_URL") or os.environ.get("REDIS_URL")
+CACHES["shared"] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "ctdb",
+        # A Redis that hangs fails the request in a second, not at the worker timeout.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}
+)
 CTDB_API_CACHE = "api"
 CTDB_API_CACHE_SECONDS = int(os.environ.get("CTDB_API_CACHE_SECONDS", "300"))
+# Larger answers are not cached: 500 entries of at most 256 kB bound the cache at 128 MB a process.
+CTDB_API_CACHE_ENTRY_BYTES = int(os.environ.get("CTDB_API_CACHE_ENTRY_BYTES", str(256 * 1024)))
+# Numbered pages reach this many records (page × page_size); /sync/ goes further (ctdb/api/pagination.py).
+CTDB_API_MAX_PAGE_DEPTH = int(os.environ.get("CTDB_API_MAX_PAGE_DEPTH", "10000"))
+# A sync page stops early once its records' JSON would exceed this many bytes.
+CTDB_API_SYNC_PAGE_BYTES = int(os.environ.get("CTDB_API_SYNC_PAGE_BYTES", str(1024 * 1024)))
 
 # Production hardening, switched on for a deployment behind a TLS proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY") else None
@@ -272,7 +315,7 @@ LOGGING = {
 
 # Admin logins (django-axes): after CTDB_LOGIN_FAILURE_LIMIT failed attempts
 # the client's IP address may not try again for CTDB_LOGIN_COOLOFF_MINUTES.
-# Behind proxies the address comes from X-Forwarded-For (ctdb.ops.client_ip).
+# Behind trusted proxies the address comes from X-Forwarded-For (ctdb.ops.client_ip).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

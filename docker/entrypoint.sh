@@ -1,6 +1,7 @@
 #!/bin/sh
 # Container start-up: wait for the database, migrate, load the fixtures into
-# an empty database, then run gunicorn (or the command given as arguments).
+# an empty database (never over existing data: `manage.py load_dataset
+# --update` merges a new release), then run gunicorn (or the command given).
 # Static files are collected first (already done in the image: CTDB_COLLECTSTATIC=0).
 set -eu
 cd "$(dirname "$0")/.."

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from ctdb.core import models
+from ctdb.core import models, nested_changes
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "fixtures" / "ctdb.json"
@@ -88,5 +88,6 @@ def one_of_each(db):
 
 @pytest.fixture
 def dataset(db):
-    """The real curated dataset, loaded from fixtures/ctdb.json."""
-    call_command("loaddata", str(FIXTURE), verbosity=0)
+    """The real curated dataset, loaded from fixtures/ctdb.json with its own times."""
+    with nested_changes.suspended():
+        call_command("loaddata", str(FIXTURE), verbosity=0)

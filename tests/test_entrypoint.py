@@ -89,7 +89,7 @@ def test_entrypoint_migrates_loads_and_serves(tmp_path):
         assert second.returncode == 0, second.stderr
         fixture = ROOT / "fixtures" / "ctdb.json"
         if fixture.exists():
-            assert "already holds articles" in second.stdout
+            assert "already holds ctdb records: fixtures not loaded" in second.stdout
             dumped = json.loads(second.stdout[second.stdout.index("[") :])
             expected = [item for item in json.loads(fixture.read_text()) if item["model"] == "core.article"]
             assert len(dumped) == len(expected) > 0

@@ -2,32 +2,77 @@
 
 The API is read-only and most requests repeat (the first pages, the common
 filters and searches), so an answer is kept under the data version
-(`ctdb.core.data_version`) and the request's absolute URL, language and
-Accept header. Any write to the data makes a new version, and so new keys:
-nothing is ever served from before a change, and no invalidation is needed.
+(`ctdb.core.data_version`) and the request's path, the query parameters
+the view knows (in a stable order: one that changes nothing, `x=1`, makes
+no new entry and cannot bypass the cache), language and Accept header.
+Any write to the data makes a new version, and so new keys: nothing is
+ever served from before a change, and no invalidation is needed.
 What is kept is the serialised data and the `Link` header, rendered again
 per request (JSON or CSV); throttling and validation still run first.
 
 `CTDB_API_CACHE_SECONDS` (settings) bounds how long an answer is kept; 0
-switches the cache off.
+switches the cache off. An answer larger than `CTDB_API_CACHE_ENTRY_BYTES`
+is not kept, so the cache's entries bound its memory.
 """
 
 import hashlib
+import pickle
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
 from django.utils import translation
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from ..core import data_version
 
 KEPT_HEADERS = ("Link",)
 
 
+_parameters = {}
+
+
+def parameters_of(view):
+    """The query parameters a view's action reads: its filters', its
+    paginator's, those its schema declares (`include_text`) and `format`."""
+    key = (type(view), view.action)
+    if key not in _parameters:
+        _parameters[key] = frozenset(declared_parameters(view))
+    return _parameters[key]
+
+
+def declared_parameters(view):
+    names = {api_settings.URL_FORMAT_OVERRIDE}
+    for backend in (backend_class() for backend_class in view.filter_backends):
+        if hasattr(backend, "get_filterset_class"):  # django-filter's: no schema method of its own
+            filterset = backend.get_filterset_class(view, view.get_queryset())
+            names.update(filterset.base_filters if filterset else ())
+        else:
+            names.update(parameter["name"] for parameter in backend.get_schema_operation_parameters(view))
+    if view.paginator is not None:
+        names.update(parameter["name"] for parameter in view.paginator.get_schema_operation_parameters(view))
+    schema = getattr(getattr(type(view), view.action, None), "kwargs", {}).get("schema")
+    if schema is not None:
+        inspector = schema()
+        inspector.view, inspector.method = view, "GET"
+        names.update(p.name for p in inspector.get_override_parameters() if isinstance(p, OpenApiParameter))
+    return names
+
+
+def known_query(request):
+    """The request's parameters that its view knows, sorted by name, as a query string."""
+    known = parameters_of(request.parser_context["view"])
+    names = sorted(set(request.query_params) & known)
+    return urlencode([(name, value) for name in names for value in request.query_params.getlist(name)])
+
+
 def cache_key(request, version):
     parts = (
         str(version),
-        request.build_absolute_uri(),
+        request.build_absolute_uri(request.path),
+        known_query(request),
         translation.get_language() or "",
         request.headers.get("Accept", ""),
     )
@@ -45,13 +90,16 @@ def cached(request, produce):
     cache = caches[settings.CTDB_API_CACHE]
     hit = cache.get(key)
     if hit is not None:
-        data, headers = hit
+        data, headers = pickle.loads(hit)
         response = Response(data, headers=headers)
         response["X-Cache"] = "hit"
         return response
     response = produce()
     if response.status_code == 200:
         headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-        cache.set(key, (response.data, headers), seconds)
+        # Kept pickled (as the cache would keep it anyway), so that its size is known.
+        entry = pickle.dumps((response.data, headers), pickle.HIGHEST_PROTOCOL)
+        if len(entry) <= settings.CTDB_API_CACHE_ENTRY_BYTES:
+            cache.set(key, entry, seconds)
     response["X-Cache"] = "miss"
     return response

@@ -4,28 +4,46 @@
 PostgreSQL because both the stored `search_text` and the query are folded by
 `ctdb.core.arabic`. `StableOrderingFilter` is `?ordering=`. The filter types
 below are the building blocks of `filtersets.py`.
+
+Filters mean what they say or refuse: a slug that names no record, a
+country code ISO 3166-1 does not assign and a parameter the resource does
+not read are each a 400 that names the parameter. Filters on one related
+row (an attack's attribution, an agreement's party) match one row together
+(see `RowFilter` and `filtersets.RecordFilterSet`).
 """
 
 import datetime
 import functools
 import operator
+import re
 
 import django_filters
 from django.core.exceptions import ValidationError as FieldValidationError
 from django.core.validators import RegexValidator
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries
+from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import MultipleChoiceField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
+from rest_framework.settings import api_settings
 
 from ctdb.core import partial_dates
 from ctdb.core.arabic import fold_terms
 
+from .cache import parameters_of
+
 MAX_SEARCH_TERMS = 10
-# The shape of a partial date; the validator also refuses days that do not exist (2016-02-30).
-PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+# Exactly the partial dates the API takes: no year 0000, no 2016-02-30, 29 February only in leap years.
+PARTIAL_DATE_PATTERN = partial_dates.VALID_PATTERN
 COUNTRY_CODE_PATTERN = r"^[A-Za-z]{2}$"
+# Any string without a NUL character, which no column holds and PostgreSQL refuses in a query.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+DATE_MATCH = "date_match"
+OVERLAPS, WITHIN = "overlaps", "within"
 
 
 def documented_as(filter_, **schema):
@@ -118,35 +136,80 @@ class StableOrderingFilter(OrderingFilter):
         ]
 
 
-class HavingFilter(django_filters.CharFilter):
-    """Records with at least one related row matching the value through any
-    of `paths`; a subquery, so a record is never returned twice."""
+class RowFilter:
+    """A filter on related rows through `paths` (any of them matches).
 
-    def __init__(self, *paths, **kwargs):
-        self.paths = paths
+    When its one path goes through a multi-valued relation (an attack's
+    `attributions`), the filterset matches it together with the other
+    filters on that relation: `?organisation=ukraine&attribution_kind=claimed`
+    is the attacks with one attribution to Ukraine that is a claim, not an
+    attribution to Ukraine and a claim by anyone. `alone=True` opts out, for
+    filters that can only match different rows (one citation supports one
+    record: an article cited for an organisation and for an attack).
+    """
+
+    def __init__(self, *paths, alone=False, **kwargs):
+        self.paths, self.alone = paths, alone
         super().__init__(field_name=paths[0], **kwargs)
 
+    def condition(self, value):
+        """The condition on the record, through its related rows, for `value`."""
+        return functools.reduce(operator.or_, (Q(**{path: value}) for path in self.paths))
+
+    def relation(self, model):
+        """The multi-valued relation whose one row this filter's conditions
+        must share with the other filters on it; None if it matches alone."""
+        if self.alone or len(self.paths) != 1:
+            return None
+        return relation_of(model, self.paths[0])
+
     def filter(self, queryset, value):
-        if value in ("", None):
+        if value in EMPTY_VALUES:
             return queryset
-        matching = functools.reduce(operator.or_, (Q(**{path: value}) for path in self.paths))
-        if all(single_valued(queryset.model, path) for path in self.paths):
-            # The record's own column, or one through foreign keys: no row
-            # can repeat, and the planner can use the column's index.
-            return queryset.filter(matching)
-        return queryset.filter(pk__in=queryset.model._base_manager.filter(matching).values("pk"))
+        return having(queryset, [self.condition(value)])
 
 
-def single_valued(model, path):
-    """Whether a lookup path reaches at most one value per record: only
-    the model's columns and forward foreign keys on the way."""
+def having(queryset, conditions):
+    """The records with one related row meeting all `conditions` together
+    (one `filter()`: one join per relation); a subquery when a relation is
+    multi-valued, so a record is never returned twice."""
+    if all(relation_of(queryset.model, path) is None for path in paths_in(conditions)):
+        # The record's own columns, or ones through foreign keys: no row
+        # can repeat, and the planner can use the column's index.
+        return queryset.filter(*conditions)
+    return queryset.filter(pk__in=queryset.model._base_manager.filter(*conditions).values("pk"))
+
+
+def paths_in(conditions):
+    for condition in conditions:
+        for child in condition.children:
+            yield from paths_in([child]) if isinstance(child, Q) else [child[0]]
+
+
+def relation_of(model, path):
+    """The first multi-valued relation on a lookup path (`attributions` of
+    `attributions__organisation__slug`), or None if the path reaches at most
+    one value per record: only columns and forward foreign keys on the way."""
     *relations, _ = path.split("__")
-    for name in relations:
+    for depth, name in enumerate(relations, start=1):
         field = model._meta.get_field(name)
         if not (field.many_to_one or field.one_to_one) or field.auto_created:
-            return False
+            return "__".join(relations[:depth])
         model = field.related_model
-    return True
+    return None
+
+
+def model_at(model, path):
+    """The model whose field ends the lookup path."""
+    *relations, _ = path.split("__")
+    for name in relations:
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+class HavingFilter(RowFilter, django_filters.CharFilter):
+    """Records with at least one related row whose `paths` (any of them)
+    equal the value."""
 
 
 class CitedInFilter(HavingFilter):
@@ -169,18 +232,21 @@ class ChoicesFilter(django_filters.MultipleChoiceFilter):
     field_class = ChoicesField
 
 
-class HavingChoiceFilter(ChoicesFilter):
+class HavingChoiceFilter(RowFilter, ChoicesFilter):
     """Records with at least one related row whose `path` is any of the
     chosen values (repeat the parameter for several)."""
 
-    def __init__(self, path, **kwargs):
-        super().__init__(field_name=path, **kwargs)
+    def condition(self, value):
+        return Q(**{f"{self.field_name}__in": value})
 
-    def filter(self, queryset, value):
-        if not value:
-            return queryset
-        matching = queryset.model._base_manager.filter(**{f"{self.field_name}__in": value})
-        return queryset.filter(pk__in=matching.values("pk"))
+
+def validate_country(value):
+    """A code ISO 3166-1 assigns, as django-countries lists them: `XX` is
+    no country, and would only give an empty list."""
+    if re.fullmatch(COUNTRY_CODE_PATTERN, value) and value.upper() not in countries:
+        raise FieldValidationError(
+            gettext_lazy("%(code)s is not an ISO 3166-1 country code."), code="unknown_country", params={"code": value}
+        )
 
 
 class CountryFilter(HavingFilter):
@@ -188,12 +254,16 @@ class CountryFilter(HavingFilter):
     related one."""
 
     def __init__(self, path="country", **kwargs):
-        kwargs.setdefault("validators", [RegexValidator(COUNTRY_CODE_PATTERN, "Give a two-letter ISO 3166-1 code.")])
+        kwargs.setdefault(
+            "validators",
+            [RegexValidator(COUNTRY_CODE_PATTERN, "Give a two-letter ISO 3166-1 code."), validate_country],
+        )
         super().__init__(path, **kwargs)
+        self.extra["help_text"] = f"{self.extra['help_text']} A code ISO 3166-1 does not assign (`XX`) is a 400."
         documented_as(self, pattern=COUNTRY_CODE_PATTERN)
 
-    def filter(self, queryset, value):
-        return super().filter(queryset, value.upper() if value else value)
+    def condition(self, value):
+        return super().condition(value.upper())
 
 
 def validate_partial_date(value):
@@ -225,21 +295,35 @@ class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
 
 class PartialDateFilter(django_filters.CharFilter):
     """A bound of a date range, given as a partial date (YYYY, YYYY-MM or
-    YYYY-MM-DD) and compared so that precision is respected: a record dated
-    `2016-07` is within a range starting `2016-07-15`, since it may be."""
+    YYYY-MM-DD) and compared so that precision is respected. With
+    `date_match=overlaps` (the default) a record dated `2016-07` is within a
+    range starting `2016-07-15`, since it may be; with `date_match=within`
+    it is not, since it may not be."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("validators", [validate_partial_date])
         super().__init__(*args, **kwargs)
         documented_as(self, pattern=PARTIAL_DATE_PATTERN)
 
+    def surely(self):
+        """Whether a record's date must surely fall within the range (`date_match=within`)."""
+        return self.parent.form.cleaned_data.get(DATE_MATCH) == WITHIN
+
+
+def coarser(value):
+    """The year and month that contain a partial date, coarser than it."""
+    return {value[:4], value[:7]} - {value}
+
 
 class DateFromFilter(PartialDateFilter):
     def filter(self, queryset, value):
         if not value:
             return queryset
-        # A coarser date that contains the bound may fall after it.
-        containing = {value[:4], value[:7]} - {value}
+        # A coarser date that contains the bound may fall after it; it
+        # surely does only if it starts on the bound's first day (2016-07
+        # from 2016-07-01).
+        first = partial_dates.first_day(value)
+        containing = {date for date in coarser(value) if not self.surely() or partial_dates.first_day(date) == first}
         return queryset.filter(Q(**{f"{self.field_name}__gte": value}) | Q(**{f"{self.field_name}__in": containing}))
 
 
@@ -251,7 +335,34 @@ class DateToFilter(PartialDateFilter):
         # 2016): everything before the next year, month or day. One range,
         # which an index on the field answers (`<= bound OR LIKE 'bound%'`
         # made PostgreSQL read every later row).
-        return queryset.filter(**{f"{self.field_name}__lt": next_partial_date(value)})
+        queryset = queryset.filter(**{f"{self.field_name}__lt": next_partial_date(value)})
+        # A coarser date that contains the bound may fall before it; it
+        # surely does only if it ends on the bound's last day (2016-12 to 2016-12-31).
+        last = partial_dates.last_day(value)
+        later = {date for date in coarser(value) if partial_dates.last_day(date) != last}
+        if self.surely() and later:
+            queryset = queryset.exclude(**{f"{self.field_name}__in": later})
+        return queryset
+
+
+class DateMatchFilter(django_filters.ChoiceFilter):
+    """`date_match`: how the date filters treat a partial date; it filters
+    nothing itself."""
+
+    def __init__(self, label):
+        super().__init__(
+            choices=[(OVERLAPS, OVERLAPS), (WITHIN, WITHIN)],
+            help_text=(
+                f"How `date_from` and `date_to` treat a partial {label}: `{OVERLAPS}` (the default) counts a "
+                "date that may fall in the range (2016-07 is in a range from 2016-07-15, as it may be the 20th), "
+                f"`{WITHIN}` only one that surely does (2016-07 is not; 2016-07-20 and 2016-08 are). "
+                "Records with no date are left out of a range either way."
+            ),
+        )
+        documented_as(self, enum=[OVERLAPS, WITHIN], default=OVERLAPS)
+
+    def filter(self, queryset, value):
+        return queryset
 
 
 def next_partial_date(value):
@@ -264,8 +375,65 @@ def next_partial_date(value):
 
 
 def date_range(field_name, label):
-    """The `date_from` and `date_to` filters on one partial-date field."""
+    """The `date_from`, `date_to` and `date_match` filters on one partial-date field."""
+    shape = "(YYYY, YYYY-MM or YYYY-MM-DD; a day that does not exist, such as 2023-02-29, is refused)"
     return (
-        DateFromFilter(field_name=field_name, help_text=f"Earliest {label} (YYYY, YYYY-MM or YYYY-MM-DD), inclusive."),
-        DateToFilter(field_name=field_name, help_text=f"Latest {label} (YYYY, YYYY-MM or YYYY-MM-DD), inclusive."),
+        DateFromFilter(field_name=field_name, help_text=f"Earliest {label} {shape}, inclusive; see `date_match`."),
+        DateToFilter(field_name=field_name, help_text=f"Latest {label} {shape}, inclusive; see `date_match`."),
+        DateMatchFilter(label),
     )
+
+
+def paths_of(filter_):
+    """The lookup paths a filter compares its value with."""
+    return getattr(filter_, "paths", (filter_.field_name,))
+
+
+def slug_models(model, filter_):
+    """The models a filter's value names by slug, or none if it takes no slug."""
+    paths = paths_of(filter_)
+    if filter_.method is not None or not all(path.endswith("__slug") for path in paths):
+        return set()
+    return {model_at(model, path) for path in paths}
+
+
+def unknown_slug(model, filter_, value):
+    """Whether a slug filter's value names no record, so that the query is
+    a mistake (a typo, a renamed record) rather than one with no answer."""
+    targets = slug_models(model, filter_)
+    return bool(targets) and not any(target._base_manager.filter(slug=value).exists() for target in targets)
+
+
+def refuse_unknown_parameters(view, request):
+    """A parameter the view does not read is a 400 naming it, and the ones it
+    reads: `?contry=RU` would otherwise answer every record. A record by
+    its slug takes only `format`: filters and pages are of lists."""
+    known = {api_settings.URL_FORMAT_OVERRIDE} if view.detail else parameters_of(view)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        message = _("Unknown parameter; this resource takes %(known)s.") % {"known": ", ".join(sorted(known))}
+        raise ValidationError({name: [message] for name in unknown})
+
+
+def rows_of(filterset_class):
+    """{relation: [filter names]}: the filters that match one row of a
+    multi-valued relation together, for each relation with several."""
+    model = filterset_class._meta.model
+    groups = {}
+    for name, filter_ in filterset_class.base_filters.items():
+        relation = filter_.relation(model) if isinstance(filter_, RowFilter) else None
+        if relation is not None:
+            groups.setdefault(relation, []).append(name)
+    return {relation: names for relation, names in groups.items() if len(names) > 1}
+
+
+def row_notes(filterset_class):
+    """{filter name: the sentence that says which filters it matches one row with}."""
+    model = filterset_class._meta.model
+    notes = {}
+    for relation, names in rows_of(filterset_class).items():
+        row = model_at(model, f"{relation}__pk")._meta.verbose_name
+        for name in names:
+            others = " and ".join(f"`{other}`" for other in names if other != name)
+            notes[name] = f"Given with {others}, one and the same {row} must match them all."
+    return notes

@@ -1,14 +1,24 @@
 """The query filters of each resource.
 
 Slugs identify related records (`?organisation=islamic-state`); a slug that
-matches nothing gives an empty list, not an error. Choice filters take
-several values (`?kind=claimed&kind=suspected`). Date ranges respect partial
-dates (see `filters.DateFromFilter`); records with no date are left out of a
-date range.
+names no record is a 400, as is a country code ISO 3166-1 does not assign.
+Choice filters take several values (`?kind=claimed&kind=suspected`). Date
+ranges respect partial dates (see `filters.DateFromFilter`, and
+`date_match` for a date that may or surely falls in the range); records with
+no date are left out of a date range.
+
+Filters on one multi-valued relation match one related row together
+(`filters.RowFilter`): `/attacks/?organisation=ukraine&attribution_kind=claimed`
+is the attacks Ukraine claimed, not those attributed to Ukraine somehow and
+claimed by someone. `filters.rows_of` lists them; the schema says so in each
+filter's description.
 """
 
 import django_filters
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from django_filters.constants import EMPTY_VALUES
 
 from ctdb.core.choices import (
     AgreementKind,
@@ -43,8 +53,12 @@ from .filters import (
     CountryFilter,
     HavingChoiceFilter,
     HavingFilter,
+    RowFilter,
     UpdatedSinceFilter,
     date_range,
+    having,
+    slug_models,
+    unknown_slug,
 )
 
 
@@ -63,17 +77,59 @@ class RecordFilterSet(filters.FilterSet):
         help_text="ISO 8601 date-time: records created or changed at or after it (incremental sync).",
     )
 
+    def is_valid(self):
+        """Valid values, and slugs that name records: an unknown one is a
+        400 naming the parameter and the slug, not an empty list."""
+        valid = super().is_valid()
+        if not self.is_bound:
+            return valid
+        model = self.queryset.model
+        for name, value in list(self.form.cleaned_data.items()):
+            if value not in EMPTY_VALUES and unknown_slug(model, self.filters[name], value):
+                what = " / ".join(str(target._meta.verbose_name) for target in slug_models(model, self.filters[name]))
+                message = _("No %(what)s has the slug %(slug)s.")
+                self.form.add_error(
+                    name, ValidationError(message, code="unknown_slug", params={"what": what, "slug": value})
+                )
+        return valid and not self.form.errors
+
+    def filter_queryset(self, queryset):
+        """Each filter in turn, except that the filters on one multi-valued
+        relation (`filters.RowFilter.relation`) are one condition on one row,
+        whatever order they come in."""
+        rows = {}
+        for name, value in self.form.cleaned_data.items():
+            filter_ = self.filters[name]
+            relation = filter_.relation(queryset.model) if isinstance(filter_, RowFilter) else None
+            if relation is None or value in EMPTY_VALUES:
+                queryset = filter_.filter(queryset, value)
+            else:
+                rows.setdefault(relation, []).append(filter_.condition(value))
+        for conditions in rows.values():
+            queryset = having(queryset, conditions)
+        return queryset
+
+
+def cited_for(what):
+    # A citation supports one record: with two of these, one citation could match neither.
+    return HavingFilter(
+        f"citations__{what}__slug",
+        alone=True,
+        help_text=(
+            f"Slug of an {what} the article is cited for. Given with another of `organisation`, `actor`, "
+            "`attack` and `agreement`, the article has a citation for each (one citation supports one record)."
+        ),
+    )
+
 
 class ArticleFilterSet(RecordFilterSet):
-    date_from, date_to = date_range("published", "publication date")
+    date_from, date_to, date_match = date_range("published", "publication date")
     language = one_of(Language.choices, "Language of the article")
     outlet = slug_of("outlet", "outlet (an organisation of kind media)")
-    organisation = HavingFilter(
-        "citations__organisation__slug", help_text="Slug of an organisation the article is cited for."
-    )
-    actor = HavingFilter("citations__actor__slug", help_text="Slug of an actor the article is cited for.")
-    attack = HavingFilter("citations__attack__slug", help_text="Slug of an attack the article is cited for.")
-    agreement = HavingFilter("citations__agreement__slug", help_text="Slug of an agreement the article is cited for.")
+    organisation = cited_for("organisation")
+    actor = cited_for("actor")
+    attack = cited_for("attack")
+    agreement = cited_for("agreement")
 
     class Meta:
         model = Article
@@ -83,7 +139,7 @@ class ArticleFilterSet(RecordFilterSet):
 class OrganisationFilterSet(RecordFilterSet):
     country = CountryFilter(help_text="ISO 3166-1 alpha-2 country code.")
     kind = one_of(OrganisationKind.choices, "Kind of organisation")
-    date_from, date_to = date_range("founded", "founding date")
+    date_from, date_to, date_match = date_range("founded", "founding date")
     organisation = HavingFilter(
         "relationships_as_subject__object__slug",
         "relationships_as_object__subject__slug",
@@ -113,7 +169,7 @@ class ActorFilterSet(RecordFilterSet):
 
 class AttackFilterSet(RecordFilterSet):
     country = CountryFilter(help_text="ISO 3166-1 alpha-2 country code of the place of the attack.")
-    date_from, date_to = date_range("start", "start date")
+    date_from, date_to, date_match = date_range("start", "start date")
     kind = one_of(AttackKind.choices, "Single attack or campaign")
     attack_type = one_of(AttackType.choices, "GTD attack type")
     target_type = one_of(TargetType.choices, "GTD target type")
@@ -126,6 +182,10 @@ class AttackFilterSet(RecordFilterSet):
         "attributions__kind",
         choices=AttributionKind.choices,
         help_text="Attacks with an attribution of this kind; repeat for any of several.",
+    )
+    accused_by = HavingFilter(
+        "attributions__accused_by__slug",
+        help_text="Slug of an organisation that accused someone of the attack.",
     )
     campaign = slug_of("campaign", "campaign the attack belongs to")
     article = CitedInFilter()
@@ -140,15 +200,23 @@ class AgreementFilterSet(RecordFilterSet):
         "parties__organisation__country",
         help_text="ISO 3166-1 alpha-2 code: agreements with a party of that country.",
     )
-    date_from, date_to = date_range("start", "start date")
+    date_from, date_to, date_match = date_range("start", "start date")
     kind = one_of(AgreementKind.choices, "Kind of cooperation")
     status = one_of(AgreementStatus.choices, "Status")
     organisation = HavingFilter(
         "parties__organisation__slug",
         "targets__organisation__slug",
-        help_text="Slug of an organisation taking part in the agreement or targeted by it.",
+        help_text=(
+            "Slug of an organisation taking part in the agreement or targeted by it. It matches on its own: "
+            "given with `party`, `role` or `country`, those are of any party (use `party` for the same one)."
+        ),
     )
     party = HavingFilter("parties__organisation__slug", help_text="Slug of an organisation taking part.")
+    role = HavingChoiceFilter(
+        "parties__role",
+        choices=PartyRole.choices,
+        help_text="Agreements with a party in this role; repeat for any of several.",
+    )
     target = HavingFilter("targets__organisation__slug", help_text="Slug of an organisation the agreement targets.")
     article = CitedInFilter()
 
@@ -163,7 +231,7 @@ class AttributionFilterSet(RecordFilterSet):
     accused_by = slug_of("accused_by", "organisation that made the accusation")
     kind = one_of(AttributionKind.choices, "Kind of attribution")
     country = CountryFilter("attack__country", help_text="ISO 3166-1 alpha-2 code of the attack's place.")
-    date_from, date_to = date_range("attack__start", "attack start date")
+    date_from, date_to, date_match = date_range("attack__start", "attack start date")
     article = CitedInFilter()
 
     class Meta:
@@ -176,7 +244,7 @@ class RelationshipFilterSet(RecordFilterSet):
     object = slug_of("object", "object organisation")
     organisation = HavingFilter("subject__slug", "object__slug", help_text="Slug of an organisation on either side.")
     kind = one_of(OrganisationRelationshipKind.choices, "Kind of relationship")
-    date_from, date_to = date_range("start", "start date")
+    date_from, date_to, date_match = date_range("start", "start date")
     article = CitedInFilter()
 
     class Meta:
@@ -189,7 +257,7 @@ class AgreementPartyFilterSet(RecordFilterSet):
     organisation = slug_of("organisation", "organisation taking part")
     role = one_of(PartyRole.choices, "Role in the agreement")
     country = CountryFilter("organisation__country", help_text="ISO 3166-1 alpha-2 code of the party.")
-    date_from, date_to = date_range("start", "date of joining")
+    date_from, date_to, date_match = date_range("start", "date of joining")
     article = CitedInFilter()
 
     class Meta:
@@ -200,7 +268,7 @@ class AgreementPartyFilterSet(RecordFilterSet):
 class AffiliationFilterSet(RecordFilterSet):
     actor = slug_of("actor", "actor")
     organisation = slug_of("organisation", "organisation")
-    date_from, date_to = date_range("start", "start date")
+    date_from, date_to, date_match = date_range("start", "start date")
     article = CitedInFilter()
 
     class Meta:
@@ -210,7 +278,7 @@ class AffiliationFilterSet(RecordFilterSet):
 
 class CitationFilterSet(RecordFilterSet):
     article = slug_of("article", "article quoted")
-    date_from, date_to = date_range("article__published", "publication date of the article")
+    date_from, date_to, date_match = date_range("article__published", "publication date of the article")
     target_type = django_filters.ChoiceFilter(
         choices=[(target, target) for target in CITATION_TARGETS],
         method="filter_target_type",

@@ -11,6 +11,15 @@ clamped, so that a client never mistakes a short page for the whole set. A
 `page` that is not a whole number from 1 is a 400 too; a page beyond the last
 is a 404.
 
+Pages reach only the first `CTDB_API_MAX_PAGE_DEPTH` records (settings,
+default 10,000: page × page_size at most that): reading row 400,000 by
+offset makes the database read and drop the 399,999 before it, and a few
+such requests stall every other. Deeper pages, and `page=last` when it is
+deeper or the count is only an estimate, are a 400 that points to `/sync/`,
+whose cursor pages cost the same at any depth. Sync pages are bounded in
+bytes too (`CTDB_API_SYNC_PAGE_BYTES`): a page of large records stops early,
+and its cursor continues where it stopped.
+
 A page's `count` is exact (`count_exact` true) except on PostgreSQL for the
 unfiltered list of a table of more than 100,000 rows and for a filtered or
 searched list of more than 10,000 matches, where it is the planner's
@@ -22,12 +31,15 @@ another follows.
 import base64
 import binascii
 import datetime
+import json
 
+from django.conf import settings
 from django.db.models import DateTimeField, F, Func, Value
 from django.db.models.lookups import GreaterThan
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.utils.urls import replace_query_param
 
 from ..core.paginator import LookaheadPaginator
@@ -81,11 +93,25 @@ class PagePagination(PageNumberPagination):
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param) or "1"
         if raw in self.last_page_strings:
-            paginator.exact_count()
-            return paginator.num_pages
-        if whole_number(raw) < 1:
-            raise ValidationError({self.page_query_param: ["Give a whole number from 1."]})
-        return raw
+            # An estimated count is of a list far deeper than the bound: counting it exactly would cost seconds.
+            if not paginator.count_is_exact:
+                raise self.too_deep(request)
+            number = paginator.num_pages
+        else:
+            number = whole_number(raw)
+            if number < 1:
+                raise ValidationError({self.page_query_param: ["Give a whole number from 1."]})
+        if number * paginator.per_page > settings.CTDB_API_MAX_PAGE_DEPTH:
+            raise self.too_deep(request)
+        return number
+
+    def too_deep(self, request):
+        depth = settings.CTDB_API_MAX_PAGE_DEPTH
+        message = (
+            f"Pages reach the first {depth} records only (page × page_size at most {depth}). "
+            f"Read further through {request.build_absolute_uri('sync/')}, whose cursor pages go to the end."
+        )
+        return ValidationError({self.page_query_param: [message]})
 
     def get_paginated_response(self, data):
         paginator = self.page.paginator
@@ -128,7 +154,12 @@ class PagePagination(PageNumberPagination):
     def get_schema_operation_parameters(self, view):
         page = {
             **super().get_schema_operation_parameters(view)[0],
-            "description": "Page number, from 1; a page beyond the last is a 404.",
+            "description": (
+                "Page number, from 1, or `last`; a page beyond the last is a 404. Pages reach the first "
+                f"{settings.CTDB_API_MAX_PAGE_DEPTH} records only: page × page_size above that is a 400, and so "
+                "is `last` when the last page is deeper or `count_exact` is false. Read further through the "
+                "resource's `/sync/`."
+            ),
             "schema": {"type": "integer", "minimum": 1},
         }
         return [page, page_size_parameter(self.page_size)]
@@ -142,29 +173,37 @@ class Row(Func):
 
 
 class SyncPagination(BasePagination):
-    """Keyset pages in (updated_at, pk) order: `next`, `cursor` and `results`."""
+    """Keyset pages in (updated_at, pk) order: `next`, `cursor` and `results`.
+
+    The cursor is opaque to clients: base64 of the last row's position, with
+    a tag naming the feed it belongs to, so that a cursor of one feed given to
+    another is refused rather than misread."""
 
     cursor_query_param = "cursor"
     # Copying is what this mode is for: the largest pages by default.
     page_size = MAX_PAGE_SIZE
+    # The keyset: a time, then a unique id to order rows of the same time.
+    order = ("updated_at", "pk")
+    tag = ""  # the sync feed's cursors have none, as they had before there were other feeds
+    event, done = "change", "created or changed"  # for the schema's descriptions
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         self.page_size = page_size_from(request, self.page_size)
         position = self.decode(request.query_params.get(self.cursor_query_param))
-        queryset = queryset.order_by("updated_at", "pk")
+        queryset = queryset.order_by(*self.order)
         if position:
             updated_at, pk = position
             # A row comparison, which the index on (updated_at, id) answers
             # by seeking straight to the position; the equivalent OR of two
             # conditions makes PostgreSQL read every row before it.
             after = GreaterThan(
-                Row(F("updated_at"), F("pk")), Row(Value(updated_at, output_field=DateTimeField()), Value(pk))
+                Row(*(F(name) for name in self.order)), Row(Value(updated_at, output_field=DateTimeField()), Value(pk))
             )
             queryset = queryset.filter(after)
         rows = list(queryset[: self.page_size + 1])
         self.has_next = len(rows) > self.page_size
-        rows = rows[: self.page_size]
+        rows = self.rows = rows[: self.page_size]
         self.cursor = self.encode(rows[-1]) if rows else request.query_params.get(self.cursor_query_param)
         return rows
 
@@ -173,15 +212,29 @@ class SyncPagination(BasePagination):
             return None
         return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, self.cursor)
 
+    def within_budget(self, data):
+        """The first records of `data` whose JSON fits in `CTDB_API_SYNC_PAGE_BYTES`, at
+        least one: a page of large records stops early, its cursor at the last record kept."""
+        size = 0
+        for kept, record in enumerate(data):
+            size += len(json.dumps(record, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":")).encode())
+            if kept and size > settings.CTDB_API_SYNC_PAGE_BYTES:
+                self.has_next = True
+                self.cursor = self.encode(self.rows[kept - 1])
+                return data[:kept]
+        return data
+
     def get_paginated_response(self, data):
+        data = self.within_budget(data)
         next_link = self.get_next_link()
         return Response(
             {"next": next_link, "cursor": self.cursor, "results": data}, headers=link_header(next=next_link)
         )
 
-    @staticmethod
-    def encode(record):
-        position = f"{record.updated_at.isoformat()}|{record.pk}"
+    @classmethod
+    def encode(cls, record):
+        time, pk = (getattr(record, name) for name in cls.order)
+        position = f"{cls.tag}{time.isoformat()}|{pk}"
         return base64.urlsafe_b64encode(position.encode()).decode().rstrip("=")
 
     def decode(self, cursor):
@@ -189,7 +242,9 @@ class SyncPagination(BasePagination):
             return None
         try:
             position = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-            updated_at, pk = position.split("|")
+            if not position.startswith(self.tag):
+                raise ValueError("another feed's cursor")
+            updated_at, pk = position.removeprefix(self.tag).split("|")
             updated_at = datetime.datetime.fromisoformat(updated_at)
             if updated_at.tzinfo is None:
                 raise ValueError("naive")
@@ -210,14 +265,15 @@ class SyncPagination(BasePagination):
                     "type": "string",
                     "format": "uri",
                     "nullable": True,
-                    "description": "The next page, or null when this page reaches the newest change.",
+                    "description": f"The next page, or null when this page reaches the newest {self.event}.",
                 },
                 "cursor": {
                     "type": "string",
                     "nullable": True,
                     "description": (
-                        "Position after the last record of this page. Keep the last one and send it again "
-                        "later as `cursor` to receive only records created or changed since."
+                        "Opaque position after the last record of this page, for the API's use only: do not "
+                        "build or read one. Keep the last one and send it again later as `cursor` to receive "
+                        f"only records {self.done} since."
                     ),
                 },
                 "results": schema,
@@ -230,8 +286,19 @@ class SyncPagination(BasePagination):
                 "name": self.cursor_query_param,
                 "required": False,
                 "in": "query",
-                "description": "Opaque position, a previous page's `cursor`; without it, start at the oldest change.",
+                "description": (
+                    "Opaque position: a `cursor` this feed returned, sent back unchanged (it is not a time or "
+                    f"an id to build). Without it, start at the oldest {self.event}."
+                ),
                 "schema": {"type": "string"},
             },
             page_size_parameter(self.page_size),
         ]
+
+
+class DeletionPagination(SyncPagination):
+    """The deletion feed's keyset pages: (history_date, history_id) order, tagged cursors."""
+
+    order = ("history_date", "pk")
+    tag = "deleted|"
+    event, done = "deletion", "deleted"

@@ -6,6 +6,9 @@ dotted path into the JSON form (`attributions.organisation.slug`). A path
 through a list joins the values with `|`, keeping positions (an empty value
 between separators is a missing one). Nested dictionaries (`inferred`) are
 JSON text. The CSV of a list is the current page; see the `Link` header.
+A cell a spreadsheet would run as a formula (`=1+1`, `@SUM(A1)`; not `-3`)
+gets an apostrophe in front, by the dataset codebook's rule ("formula
+cells", ctdb.ops.spreadsheets): JSON gives the values as they are.
 """
 
 import csv
@@ -17,6 +20,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
+
+from ctdb.ops.spreadsheets import neutralise
 
 LIST_SEPARATOR = "|"
 
@@ -74,7 +79,7 @@ class CSVRenderer(BaseRenderer):
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(name for name, _path in columns)
-        writer.writerows([cell(record, path) for _name, path in columns] for record in records)
+        writer.writerows([neutralise(cell(record, path)) for _name, path in columns] for record in records)
         if response is not None:
             response["Content-Disposition"] = (
                 f'attachment; filename="ctdb-{slugify(request.path.replace("/", " "))}.csv"'

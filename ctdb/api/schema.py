@@ -1,7 +1,9 @@
 """OpenAPI generation: what drf-spectacular cannot infer from the views.
 
 The CSV form of each resource (media type, `format` parameter and columns)
-and the `sync` action, a list in keyset pages.
+and the `sync` action, a list in keyset pages. Query parameters say what the
+API refuses: a string parameter refuses NUL characters (a 400), and a
+filter that matches one related row with others says so.
 """
 
 from drf_spectacular.openapi import AutoSchema
@@ -9,6 +11,7 @@ from drf_spectacular.plumbing import is_serializer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
+from .filters import NO_NUL_PATTERN, row_notes, slug_models
 from .renderers import LIST_SEPARATOR, CSVRenderer, csv_columns
 
 SYNC_DESCRIPTION = (
@@ -28,13 +31,40 @@ INVALID_QUERY = OpenApiResponse(
 )
 
 
+def filter_notes(filterset):
+    """{filter name: what its description adds}: the filters it matches one
+    row with, and that a slug naming no record is refused."""
+    model = filterset._meta.model
+    if model is None:
+        return {}
+    notes = {name: [note] for name, note in row_notes(filterset).items()}
+    for name, filter_ in filterset.base_filters.items():
+        if slug_models(model, filter_):
+            notes.setdefault(name, []).append("A slug that names no record is a 400.")
+    return {name: " ".join(sentences) for name, sentences in notes.items()}
+
+
+def noted(description, note):
+    """The description with the note after its text, before a list of choices."""
+    text, choices, rest = description.partition("\n\n* ")
+    return f"{text} {note}".strip() + choices + rest
+
+
 class CtdbAutoSchema(AutoSchema):
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
-        # An empty query parameter (`?page=&country=`) is taken as left out, as in an HTML form.
+        filterset = getattr(self.view, "filterset_class", None)
+        notes = filter_notes(filterset) if filterset is not None and self._is_list_view() else {}
         for parameter in (operation or {}).get("parameters", []):
-            if parameter["in"] == "query":
-                parameter["allowEmptyValue"] = True
+            if parameter["in"] != "query":
+                continue
+            # An empty query parameter (`?page=&country=`) is taken as left out, as in an HTML form.
+            parameter["allowEmptyValue"] = True
+            schema = parameter["schema"]
+            if schema.get("type") == "string" and not {"enum", "pattern", "format"} & set(schema):
+                schema["pattern"] = NO_NUL_PATTERN
+            if parameter["name"] in notes:
+                parameter["description"] = noted(parameter.get("description", ""), notes[parameter["name"]])
         return operation
 
     def _is_list_view(self, serializer=None):

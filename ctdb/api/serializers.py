@@ -484,7 +484,8 @@ class CitationSerializer(RecordSerializer):
             "target_slug",
             *RECORD_FIELDS,
         )
-        csv_columns = {"article_slug": "article.slug"}
+        # `target_slug` is computed, so not a scalar column by itself; with `target_type` it says what is supported.
+        csv_columns = {"article_slug": "article.slug", "target_slug": "target_slug"}
 
     def get_target_slug(self, citation) -> str:
         return citation.target.slug

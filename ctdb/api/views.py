@@ -6,6 +6,7 @@ serializer, its filters and its orderings; `RecordViewSet` does the rest.
 """
 
 from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -14,6 +15,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 
+from ctdb.core.deletions import deleted_records
 from ctdb.core.models import (
     Actor,
     ActorAlias,
@@ -33,9 +35,10 @@ from ctdb.core.models import (
 from ctdb.core.models.articles import CITATION_TARGETS
 from ctdb.core.queries import count_of
 
-from . import filtersets, serializers
+from . import deletions, filtersets, schema, serializers
 from .cache import cached
-from .pagination import PagePagination, SyncPagination
+from .filters import refuse_unknown_parameters
+from .pagination import DeletionPagination, PagePagination, SyncPagination
 from .renderers import CSVRenderer, FormatNegotiation
 
 RECORD_ORDERING = ("slug", "created_at", "updated_at")
@@ -65,6 +68,32 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     def sync(self, request, *args, **kwargs):
         return self.list(request, *args, **kwargs)
 
+    @extend_schema(
+        description=deletions.DESCRIPTION,
+        responses={
+            200: deletions.DeletedRecordSerializer(many=True),
+            400: schema.INVALID_QUERY,
+            429: schema.THROTTLED,
+        },
+    )
+    @action(
+        detail=False,
+        url_path="sync/deleted",
+        url_name="sync-deleted",
+        pagination_class=DeletionPagination,
+        filter_backends=[DjangoFilterBackend],
+        filterset_class=deletions.DeletionFilterSet,
+        serializer_class=deletions.DeletedRecordSerializer,
+        renderer_classes=(JSONRenderer,),
+    )
+    def deleted(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if self.action == "deleted":
+            return deleted_records(self.queryset.model)
+        return super().get_queryset()
+
     def list(self, request, *args, **kwargs):
         return cached(request, lambda: super(RecordViewSet, self).list(request, *args, **kwargs))
 
@@ -83,6 +112,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         if with_nul:
             raise ValidationError({name: ["Null characters are not allowed."] for name in with_nul})
         super().initial(request, *args, **kwargs)
+        refuse_unknown_parameters(self, request)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -112,6 +142,8 @@ class ArticleViewSet(RecordViewSet):
 
     def get_queryset(self):
         queryset = super().get_queryset()
+        if self.action == "deleted":
+            return queryset
         return queryset if self.get_serializer().includes_text() else queryset.defer("text")
 
 

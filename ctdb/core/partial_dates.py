@@ -16,6 +16,22 @@ from django.utils.translation import gettext_lazy as _
 from .choices import DatePrecision
 
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _valid_pattern():
+    """The regular expression of exactly the partial dates `parse` takes,
+    impossible days and leap years included, for a schema to state (a JSON
+    Schema pattern: ASCII digits, no lookaround)."""
+    year = "([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+    multiple_of_4 = "(0[48]|[2468][048]|[13579][26])"  # 04 ... 96, not 00
+    leap_year = f"([0-9]{{2}}{multiple_of_4}|{multiple_of_4}00)"
+    day = "((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))"
+    month = "(0[1-9]|1[0-2])"
+    return f"^({year}(-{month})?|{year}-{day}|{leap_year}-02-29)$"
+
+
+# What a valid partial date looks like, checked against `parse` by the tests.
+VALID_PATTERN = _valid_pattern()
 PRECISION_BY_LENGTH = {4: DatePrecision.YEAR, 7: DatePrecision.MONTH, 10: DatePrecision.DAY}
 
 

@@ -3,12 +3,20 @@ by slug, never by database id.
 
 One resource per model, built from the model's fields so that a new field
 appears in imports and exports without a second edit.
+
+An export has the columns of the dataset export's file for the model
+(ctdb/exports/spec.py, the one declaration of every table's columns), each
+cell written as that file writes it; an import takes those columns too
+(related records as `<field>_slug`, a citation's `target_type` and
+`target_slug`), besides the model's own field names, so that an exported
+file imports back.
 """
 
 import copy
 import functools
 import logging
 
+import tablib
 from django.core.exceptions import ValidationError
 from django.db.transaction import TransactionManagementError
 from django.utils.encoding import force_str
@@ -17,14 +25,67 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import RowResult
 
+from ctdb.exports.spec import TABLES
+from ctdb.exports.writer import table_rows
 from ctdb.ops.imports import StrictImportMixin, create_with_history, update_with_history
 
 from . import models
+from .data_version import record_version
+from .models.articles import CITATION_TARGETS
 
 logger = logging.getLogger(__name__)
 
 # Computed or database-managed columns: exported for reference, never imported.
 READ_ONLY_COLUMNS = ("created_at", "updated_at", "text_sha256", "search_text")
+
+# The dataset export's file for each model.
+TABLE_OF = {table.model: table for table in TABLES}
+
+
+class ColumnWidget(widgets.Widget):
+    """A cell written and read as the dataset export's column writes and reads it."""
+
+    def __init__(self, column):
+        super().__init__()
+        self.column = column
+
+    def clean(self, value, row=None, **kwargs):
+        return self.column.read("" if value is None else str(value))
+
+    def render(self, value, obj=None, **kwargs):
+        return self.column.write(value)
+
+
+def read_export_columns(table, resource, dataset):
+    """Rename, in place, the columns of a file the export wrote (`table`'s)
+    to the resource's: `<field>_slug` to `<field>`, a citation's target back
+    to its field; columns the export derives from others (a date's
+    precision) are dropped."""
+    headers = list(dataset.headers or [])
+    if table.model is models.Citation and {"target_type", "target_slug"} <= set(headers):
+        kinds, slugs = dataset["target_type"], dataset["target_slug"]
+        unknown = sorted({kind for kind in kinds if kind not in CITATION_TARGETS})
+        if unknown:
+            raise ValueError(
+                _("Unknown target_type %(unknown)s: it can be %(allowed)s.")
+                % {"unknown": ", ".join(map(repr, unknown)), "allowed": ", ".join(CITATION_TARGETS)}
+            )
+        del dataset["target_type"]
+        del dataset["target_slug"]
+        for field in CITATION_TARGETS:
+            if field not in headers:
+                cells = [slug if kind == field else "" for kind, slug in zip(kinds, slugs, strict=True)]
+                dataset.append_col(cells, header=field)
+    known = {field.column_name for field in resource.fields.values()}
+    columns = {column.name: column for column in table.columns}
+    for name in list(dataset.headers or []):
+        column = columns.get(name)
+        if column is not None and column.field is None and name not in known:
+            del dataset[name]
+    dataset.headers = [
+        columns[name].field if name in columns and columns[name].references and name not in known else name
+        for name in dataset.headers or []
+    ]
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -113,6 +174,59 @@ class SlugResource(StrictImportMixin, resources.ModelResource):
         batch_size = 1000
         instance_loader_class = SlugInstanceLoader
 
+    def __init__(self, seen_versions=None, preview_versions=None, **kwargs):
+        """`seen_versions`, a dict, is filled with the version of the record
+        each row names (row key → version, "" for a new record); given the
+        preview's `preview_versions`, a real import refuses every row whose
+        record changed since, and so, all or nothing, the file."""
+        super().__init__(**kwargs)
+        self.seen_versions = seen_versions
+        self.preview_versions = preview_versions
+        self.lock_rows = False
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.lock_rows:
+            # Checked rows stay locked until the import commits: no save lands between check and write.
+            queryset = queryset.select_for_update(no_key=True, of=("self",))
+        return queryset
+
+    def check_version(self, row, instance, new):
+        columns = [self.fields[name].column_name for name in self.get_import_id_fields()]
+        key = " / ".join(str(row.get(column) or "").strip() for column in columns).strip(" /")
+        if not key:
+            return
+        version = "" if new else record_version(instance)
+        if self.seen_versions is not None:
+            self.seen_versions[key] = version
+        if self.preview_versions is not None and self.preview_versions.get(key, version) != version:
+            raise ValidationError({"loaded_version": _("%(key)s changed since the preview.") % {"key": key}})
+
+    def before_import(self, dataset, **kwargs):
+        if dataset.headers:
+            read_export_columns(TABLE_OF[self._meta.model], self, dataset)
+        super().before_import(dataset, **kwargs)
+
+    def get_export_order(self):
+        # What the export form offers to choose from: the file's columns.
+        return tuple(TABLE_OF[self._meta.model].header)
+
+    def export(self, queryset=None, **kwargs):
+        """The rows of `queryset` (the admin's list, filtered) as the dataset
+        export writes them, in the columns the editor chose (all by default)."""
+        self.before_export(queryset, **kwargs)
+        table = TABLE_OF[self._meta.model]
+        if queryset is None:
+            queryset = self.get_queryset()
+        queryset = self.filter_export(queryset, **kwargs)
+        chosen = set(kwargs.get("export_fields") or table.header)
+        keep = [index for index, name in enumerate(table.header) if name in chosen]
+        dataset = tablib.Dataset(headers=[table.header[index] for index in keep])
+        for cells in table_rows(table, using=queryset.db, queryset=queryset):
+            dataset.append([cells[index] for index in keep])
+        self.after_export(queryset, dataset, **kwargs)
+        return dataset
+
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
         # All or nothing: one invalid row rolls back every row of the file.
         kwargs["rollback_on_validation_errors"] = True
@@ -121,6 +235,7 @@ class SlugResource(StrictImportMixin, resources.ModelResource):
             if isinstance(field.widget, SlugWidget):
                 field.widget.cache.clear()
         self._fields_for_columns = {}
+        self.lock_rows = not dry_run and self.preview_versions is not None
         return super().import_data(dataset, dry_run, raise_errors, use_transactions, **kwargs)
 
     def get_import_fields(self):
@@ -175,6 +290,7 @@ class SlugResource(StrictImportMixin, resources.ModelResource):
         try:
             self.before_import_row(row, **kwargs)
             instance, new = self.get_or_init_instance(instance_loader, row)
+            self.check_version(row, instance, new)
             self.after_init_instance(instance, new, row, **kwargs)
             row_result.import_type = RowResult.IMPORT_TYPE_NEW if new else RowResult.IMPORT_TYPE_UPDATE
             # Needed to skip unchanged rows, as well as for the diff.
@@ -216,6 +332,13 @@ class SlugResource(StrictImportMixin, resources.ModelResource):
                 logger.debug(error, exc_info=True)  # the first error is the one that matters
             row_result.errors.append(self.get_error_result_class()(error, row=row, number=kwargs["row_number"]))
         return row_result
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # A new record is never "unchanged", not even from a row of empty
+        # cells (which import-export would skip): it is validated, and refused.
+        if original is not None and original.pk is None:
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
 
     def import_deletion(self, row, row_result, instance, new, store_instance, **kwargs):
         if new:
@@ -310,8 +433,16 @@ class AliasResource(SlugResource):
 def build_resource(model, base=SlugResource, id_fields=("slug",)):
     """Return a resource class for `model`, foreign keys written as slugs."""
     attrs = {}
+    # Read as the dataset file writes them: an object as JSON text, no date as an empty cell.
+    read_by_column = {
+        column.field: column for column in TABLE_OF[model].columns if column.type in ("json", "partial_date")
+    }
     for field in model._meta.concrete_fields:
-        if field.is_relation:
+        if field.name in read_by_column:
+            attrs[field.name] = fields.Field(
+                attribute=field.name, column_name=field.name, widget=ColumnWidget(read_by_column[field.name])
+            )
+        elif field.is_relation:
             attrs[field.name] = fields.Field(
                 attribute=field.name,
                 column_name=field.name,

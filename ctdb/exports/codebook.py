@@ -4,8 +4,12 @@
 `markdown()` renders the same content for reading (codebook.md).
 """
 
-from .columns import TYPES
+from ..ops.spreadsheets import NEEDS_ESCAPE
+from .columns import FREE_TEXT_TYPES, TYPES
 from .spec import SCHEMA_VERSION, SYNTHETIC_PREFIX, TABLES
+
+_FREE_TEXT = ", ".join(f"`{kind}`" for kind in FREE_TEXT_TYPES[:-1]) + f" or `{FREE_TEXT_TYPES[-1]}`"
+_PATTERN = NEEDS_ESCAPE.replace("\t", "\\t").replace("\r", "\\r")
 
 CONVENTIONS = {
     "encoding": "UTF-8. With the `--bom` export option the CSV files start with a UTF-8 byte order mark, "
@@ -26,6 +30,19 @@ CONVENTIONS = {
     "synthetic": f"Rows whose slug starts with `{SYNTHETIC_PREFIX}` are generated test data "
     "(`manage.py generate_synthetic`), never curated facts. `export_dataset --exclude-synthetic` leaves "
     "them out; the manifest's `synthetic_excluded` says whether it did.",
+    "formula_cells": "A spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return "
+    "as a formula. So that opening a file never does, a cell of type "
+    + _FREE_TEXT
+    + " whose value, after any apostrophes (`'`) it starts with, begins with one of those characters and is not "
+    "a plain number (`-3`, `+1.5`, `-2e5`: ASCII digits with an optional sign, point and exponent) is written "
+    "with one apostrophe added in front: `=1+1` is written `'=1+1`, `'=1+1` is written `''=1+1`, `-x` is written "
+    "`'-x`, while `-3`, `'-3`, `a=b` and `'abc` are written as they are. Spreadsheets show such a cell without "
+    "the added apostrophe, as text. To recover the value from a cell of those types: if it starts with an "
+    "apostrophe and the rest of it is itself such a value (after its own leading apostrophes, one of those "
+    "characters, not a plain number), drop that first apostrophe; otherwise the cell is the value. In one "
+    f"regular expression (Python's and PostgreSQL's syntax): a value gets the apostrophe when it matches `{_PATTERN}`, "
+    "and a cell loses its first character when that is an apostrophe and the rest matches. Cells of other types "
+    "are never changed: a negative `longitude` is a number.",
     "manifest": "manifest.json gives the dataset and schema versions, the export time, and the row "
     "count and SHA-256 of every file.",
 }

@@ -16,6 +16,13 @@ from typing import Any
 
 from ..core import partial_dates
 from ..core.choices import DatePrecision
+from ..ops.spreadsheets import neutralise, restore
+
+# Types whose cells hold text as typed (a slug too may start with "-"): in a
+# file, such a cell that a spreadsheet would run as a formula is neutralised
+# (ctdb.ops.spreadsheets; the codebook's "formula cells"). Numbers, dates,
+# choices, codes and JSON never are: a negative longitude is a number.
+FREE_TEXT_TYPES = ("slug", "reference", "text")
 
 # How each type is written, for the codebook. The keys are the column types.
 TYPES = {
@@ -66,6 +73,10 @@ class Column:
     required: bool = False
     sql: Callable[..., Any] | None = None
 
+    @property
+    def free_text(self):
+        return self.type in FREE_TEXT_TYPES
+
     def allowed_values(self):
         """[(value, English label)] for a choice column, else []."""
         if self.choices is None:
@@ -74,6 +85,16 @@ class Column:
 
         with translation.override("en"):
             return [(value, str(label)) for value, label in self.choices]
+
+
+def file_cells(columns, cells):
+    """A row's cells (of `columns`) as the file holds them: free text neutralised."""
+    return [neutralise(cell) if column.free_text else cell for column, cell in zip(columns, cells, strict=True)]
+
+
+def cells_from_file(columns, cells):
+    """The cells `file_cells` was given, from a row of the file."""
+    return [restore(cell) if column.free_text else cell for column, cell in zip(columns, cells, strict=True)]
 
 
 def _plain(value):

@@ -9,7 +9,10 @@ a `write` this module does not know makes its table take the Python path.
 
 COPY writes NULL as an empty unquoted cell and the empty string as `""`;
 every optional text expression is wrapped in NULLIF(..., '') so that an
-empty value is an empty cell, as the Python writer writes it.
+empty value is an empty cell, as the Python writer writes it. A free-text
+cell (`Column.free_text`) that a spreadsheet would run as a formula gets
+its apostrophe by the same regular expression as in Python
+(`spreadsheets.NEEDS_ESCAPE`).
 """
 
 from django.db import connections
@@ -17,6 +20,7 @@ from django.db.models import F, Func, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from ..core.partial_dates import PRECISION_BY_LENGTH
+from ..ops.spreadsheets import ESCAPE, NEEDS_ESCAPE
 from .columns import TYPED_WRITERS
 
 FORMAT = "(FORMAT csv, DELIMITER ',', QUOTE '\"', NULL '')"
@@ -81,6 +85,18 @@ SQL_BY_TYPE = {
 }
 
 
+class _Neutralised(Func):
+    """A text cell, with `spreadsheets.neutralise` applied: one regular
+    expression match per cell, a concatenation only where it matches."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra):
+        cell, params = compiler.compile(self.get_source_expressions()[0])
+        sql = f"CASE WHEN {cell} ~ %s THEN %s || {cell} ELSE {cell} END"
+        return sql, [*params, NEEDS_ESCAPE, ESCAPE, *params, *params]
+
+
 def first_of(labels):
     """SQL for `spec._first_target`: the label of the first non-empty source."""
 
@@ -117,6 +133,13 @@ def first_non_empty(*sources):
 
 def column_expression(column):
     """The SQL expression of one column's cell, or None when there is none."""
+    expression = _cell_expression(column)
+    if expression is not None and column.free_text:
+        return _Neutralised(expression)
+    return expression
+
+
+def _cell_expression(column):
     sources = [F(source) for source in column.sources]
     if column.sql is not None:
         return column.sql(*sources)

@@ -51,7 +51,7 @@ from .columns import (
 from .copy import first_non_empty, first_of
 
 # Bump on any change to a file or a column: consumers check it.
-SCHEMA_VERSION = "1.1"  # 1.1: rows end in LF, not CRLF
+SCHEMA_VERSION = "1.2"  # 1.1: rows end in LF, not CRLF; 1.2: formula cells get an apostrophe
 
 # Every synthetic row's slug starts with this, so that synthetic data can be
 # told apart from curated data, and removed, by slug alone.

@@ -5,9 +5,10 @@ PostgreSQL each table is one `COPY (SELECT ...) TO STDOUT` whose cells the
 server formats (`copy.py`); elsewhere one `values_list(...).iterator()` query
 with the related slugs joined in, each cell written by its column in Python.
 Both write the same bytes: LF line ends, a cell quoted (RFC 4180) when it
-holds a comma, a double quote, CR or LF. All tables are read in one transaction (on
-PostgreSQL a repeatable-read snapshot), so the files agree with each other
-even while the database is being edited.
+holds a comma, a double quote, CR or LF, and free text that a spreadsheet
+would run as a formula neutralised (`columns.file_cells`). All tables are
+read in one transaction (on PostgreSQL a repeatable-read snapshot), so the
+files agree with each other even while the database is being edited.
 """
 
 import codecs
@@ -27,6 +28,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from .codebook import codebook, markdown
+from .columns import file_cells
 from .copy import copy_rows
 from .spec import SCHEMA_VERSION, SYNTHETIC_PREFIX, TABLES
 
@@ -84,20 +86,24 @@ def table_queryset(table, using="default", exclude_synthetic=False):
     return queryset
 
 
-def table_rows(table, using="default", chunk_size=DEFAULT_CHUNK_SIZE, exclude_synthetic=False):
-    """Yield the CSV cells of every row of `table`, from one streamed query."""
+def table_rows(table, using="default", chunk_size=DEFAULT_CHUNK_SIZE, exclude_synthetic=False, queryset=None):
+    """Yield the CSV cells of every row of `table` (or of `queryset`, some of
+    its records: the admin's export), from one streamed query. The cells are
+    the values as written, before any neutralising: the file's writer (or the
+    admin's CSV format) does that, the admin's XLSX needs none."""
     # One query reads every source once, even when several columns use it
     # (a date and its precision; the ten citation targets).
     sources = list(dict.fromkeys(source for column in table.columns for source in column.sources))
     position = {source: index for index, source in enumerate(sources)}
     single = [(column.write, position[column.sources[0]]) for column in table.columns if len(column.sources) == 1]
+    if queryset is None:
+        queryset = table_queryset(table, using, exclude_synthetic)
+    queryset = queryset.values_list(*sources)
     if len(single) == len(table.columns):
-        queryset = table_queryset(table, using, exclude_synthetic).values_list(*sources)
         for row in queryset.iterator(chunk_size=chunk_size):
             yield [write(row[index]) for write, index in single]
         return
     plan = [(column.write, [position[source] for source in column.sources]) for column in table.columns]
-    queryset = table_queryset(table, using, exclude_synthetic).values_list(*sources)
     for row in queryset.iterator(chunk_size=chunk_size):
         yield [write(*[row[index] for index in indexes]) for write, indexes in plan]
 
@@ -151,7 +157,7 @@ def write_table(
         if rows is None:
             rows = 0
             for cells in table_rows(table, using, chunk_size, exclude_synthetic):
-                sink.write(csv_line(cells))
+                sink.write(csv_line(file_cells(table.columns, cells)))
                 rows += 1
                 if rows % chunk_size == 0:
                     bar.update(chunk_size)

@@ -1,23 +1,63 @@
-"""The client's address, for locking out login attempts (django-axes).
+"""The client's address, for locking out login attempts (django-axes) and
+throttling the API.
 
-Behind the TLS proxy REMOTE_ADDR is the proxy's address, the same for every
-client, so locking it out would lock everyone out. The proxies in front of
-Django each append the address they received from to X-Forwarded-For; with
-N trusted proxies the client is the N-th address from the right. Addresses
-further left are whatever the client sent, and are ignored. N is the one the
-API's throttle uses (REST_FRAMEWORK["NUM_PROXIES"], from CTDB_API_NUM_PROXIES).
+Behind a proxy REMOTE_ADDR is the proxy's address, the same for every
+client, so the client is read from X-Forwarded-For, to which each proxy
+appends the address it received the request from. Anyone can send that
+header, so it is believed only as far as trusted proxies vouch for it:
+starting from the direct peer and walking the header right to left, every
+address that is a trusted proxy (CTDB_TRUSTED_PROXIES) passes the request on
+to the one before it, and the first that is not is the client. A client
+that reaches Django directly is never a trusted proxy, so what it writes in
+the header is ignored. An entry that is not an IP address ends the walk:
+the client is then the trusted proxy that received it, never a crash or a
+string that a database column of addresses would refuse.
 """
 
+import ipaddress
+from functools import lru_cache
+
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 def client_ip(request):
-    remote_addr = request.META.get("REMOTE_ADDR")
-    num_proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    if num_proxies <= 0 or not forwarded:
-        return remote_addr
-    addresses = [address.strip() for address in forwarded.split(",") if address.strip()]
-    if not addresses:
-        return remote_addr
-    return addresses[-min(num_proxies, len(addresses))]
+    peer = request.META.get("REMOTE_ADDR", "")
+    trusted = trusted_networks(tuple(settings.CTDB_TRUSTED_PROXIES))
+    if not trusted or not is_trusted(parse(peer), trusted):
+        return peer
+    client = peer
+    for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        address = parse(entry)
+        if address is None:
+            break
+        client = str(address)
+        if not is_trusted(address, trusted):
+            break
+    return client
+
+
+def parse(text):
+    """The IP address `text` holds, or None."""
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def is_trusted(address, trusted):
+    return address is not None and any(address in network for network in trusted)
+
+
+@lru_cache
+def trusted_networks(entries):
+    """CTDB_TRUSTED_PROXIES (addresses or CIDR networks) as networks."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"CTDB_TRUSTED_PROXIES: {entry!r} is neither an IP address nor a network such as 10.0.0.0/8."
+            ) from None
+    return tuple(networks)

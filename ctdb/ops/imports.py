@@ -6,6 +6,9 @@ before that, by its declared length before any of the body is read, and by
 the uploaded file's own size once parsed. The editor is sent back to the
 import page with the reason.
 
+EncodingImportForm: the import form, with the text encoding of the file
+(detected by default, see encodings.py); the file goes on as UTF-8.
+
 StrictImportMixin: what a resource should refuse that import-export lets through.
 
 create_with_history / update_with_history: the writes of an import, in
@@ -15,14 +18,20 @@ helpers write them but with less work per row (see each).
 
 import functools
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections, models, transaction
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.forms import ImportForm
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from . import encodings
 
 # Room in a multipart body for the form's other fields and part headers.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
@@ -77,6 +86,43 @@ class ImportSizeLimitMiddleware:
         response = HttpResponseRedirect(request.get_full_path())
         response.status_code = 303
         return response
+
+
+class EncodingImportForm(ImportForm):
+    """The admin's import form, with the encoding of a CSV file.
+
+    The file is decoded here, once, so that a file in no encoding ctdb
+    reads is an error on the form (nothing is imported), and what
+    import-export stores for the preview and the confirmation is UTF-8,
+    which it reads as it always has.
+    """
+
+    encoding = forms.ChoiceField(
+        label=gettext_lazy("Encoding"),
+        choices=encodings.CHOICES,
+        initial=encodings.AUTO,
+        required=False,
+        help_text=gettext_lazy("Of a CSV file. Excel's “CSV” on an Arabic Windows is Windows-1256."),
+    )
+    field_order = ["resource", "import_file", "format", "encoding"]
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.formats = formats
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, chosen = cleaned.get("import_file"), cleaned.get("format")
+        if upload is None or chosen in (None, "") or self.formats[int(chosen)]().is_binary():
+            return cleaned
+        upload.seek(0)
+        try:
+            text = encodings.decode(upload.read(), cleaned.get("encoding") or encodings.AUTO)
+        except encodings.UnreadableFile as error:
+            self.add_error("encoding", str(error))
+            return cleaned
+        cleaned["import_file"] = SimpleUploadedFile(upload.name, text.encode("utf-8"), upload.content_type)
+        return cleaned
 
 
 class StrictImportMixin:

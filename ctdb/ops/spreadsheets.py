@@ -12,8 +12,21 @@ replace it, still switched by that setting:
   text (OWASP's advice); plain numbers such as -3 or +1.5 are left alone.
   On import that apostrophe is removed again, so an exported file imports
   back unchanged.
+* A CSV file whose header is separated by tabs and holds no comma (Excel's
+  "Unicode Text") is read as tab-separated.
 * XLSX: cells carry their type, and only openpyxl's "starts with =" makes a
   formula: such text is stored as a text cell, value unchanged.
+
+The rule is ctdb's one rule for every CSV that leaves it (these formats,
+the API's CSV, the dataset export, whose codebook states it): a text whose
+first character after any apostrophes is =, +, -, @, a tab or a carriage
+return, and that is not a plain number (ASCII digits with an optional
+sign, point and exponent), is written with one more apostrophe in front.
+Counting the apostrophes already there makes it reversible: `'=1+1` is
+written `''=1+1` and read back as `'=1+1`, never as the formula.
+`NEEDS_ESCAPE` is the rule as one regular expression, which PostgreSQL
+reads as Python does: the dataset export's COPY path applies it in SQL
+(ctdb/exports/copy.py).
 
 XLSX files are zip archives: one whose content would unpack to more than
 XLSX_MAX_EXPANSION times the import size limit is refused before it is read.
@@ -27,18 +40,18 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 ESCAPE = "'"
+# After any apostrophes, a formula's first character (a tab or a CR starts one
+# in Excel too), unless the rest is a plain number, which a spreadsheet reads
+# as that number. PostgreSQL's regular expressions read it as Python's do.
+NEEDS_ESCAPE = r"\A'*(?![+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\Z)[-=+@" + "\t\r]"
+_NEEDS_ESCAPE = re.compile(NEEDS_ESCAPE)
 XLSX_MAX_EXPANSION = 20
 
 
 def needs_escape(value):
     """True for text a spreadsheet would run, after any apostrophes already in front of it."""
-    if not isinstance(value, str):
-        return False
-    text = value.lstrip(ESCAPE)
-    return text.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(text)
+    return isinstance(value, str) and _NEEDS_ESCAPE.match(value) is not None
 
 
 def neutralise(value):
@@ -62,6 +75,11 @@ def map_cells(dataset, function):
 
 class CSV(base_formats.CSV):
     def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+        header = in_stream.split("\n", 1)[0]
+        if "\t" in header and "," not in header:
+            kwargs.setdefault("delimiter", "\t")
         dataset = super().create_dataset(in_stream, **kwargs)
         map_cells(dataset, restore)
         return dataset

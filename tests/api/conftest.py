@@ -3,18 +3,18 @@
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 
 from ctdb.core.choices import AgreementKind, AgreementStatus, AttackKind, AttributionKind, OrganisationKind, PartyRole
 from tests import factories as make
+from tests.shared_cache import forget_shared_counts
 
 
 @pytest.fixture(autouse=True)
 def fresh_throttle():
-    # Throttle history lives in the cache; no test may inherit another's.
-    cache.clear()
+    # Throttle counts live in the shared cache (Redis); no test may inherit another's.
+    forget_shared_counts()
     yield
-    cache.clear()
+    forget_shared_counts()
 
 
 @pytest.fixture

@@ -63,3 +63,18 @@ def test_invalid_query_in_csv_answers_json(client, world):
     response = get(client, ATTACKS.url(), expect=400, format="csv", page_size=0)
     assert response["Content-Type"] == "application/json"
     assert "page_size" in response.json()
+
+
+def test_citations_say_what_they_support(client, world):
+    # As the JSON does: `target_type` and `target_slug`, one record or link per citation.
+    url = RESOURCE_BY_PATH["citations"].url()
+    records = {record["slug"]: record for record in get(client, url, page_size=500).json()["results"]}
+    rows = rows_by_slug(get(client, url, format="csv", page_size=500))
+    assert rows.keys() == records.keys()
+    for slug, row in rows.items():
+        assert (row["target_type"], row["target_slug"]) == (records[slug]["target_type"], records[slug]["target_slug"])
+    accusation = world.accusation.citations.get()
+    assert (rows[accusation.slug]["target_type"], rows[accusation.slug]["target_slug"]) == (
+        "attribution",
+        world.accusation.slug,
+    )

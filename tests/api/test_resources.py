@@ -99,11 +99,15 @@ def test_list_queries_do_not_grow_with_page_size(client, world, resource, django
 
 
 @every_resource
-def test_sync_queries_do_not_grow_with_page_size(client, world, resource, django_assert_num_queries):
-    for size in (1, MAX_PAGE_SIZE):
-        # No count query in keyset pages.
-        with django_assert_num_queries(resource.sync_queries):
-            get(client, resource.url(action="sync"), page_size=size)
+def test_sync_queries_do_not_grow_with_page_size(
+    client, world, resource, django_assert_num_queries, django_assert_max_num_queries
+):
+    # No count query in keyset pages. The first record in sync order may lack
+    # some kind of nested part, whose prefetch Django then skips: at most.
+    with django_assert_max_num_queries(resource.sync_queries):
+        get(client, resource.url(action="sync"), page_size=1)
+    with django_assert_num_queries(resource.sync_queries):
+        get(client, resource.url(action="sync"), page_size=MAX_PAGE_SIZE)
 
 
 @every_resource

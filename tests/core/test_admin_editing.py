@@ -194,7 +194,7 @@ def test_import_names_related_records_by_slug(one_of_each):
     made = OrganisationRelationship.objects.get(subject__slug="russia", kind="rival")
     assert made.object.slug == "ukraine"
     exported = RESOURCES[OrganisationRelationship]().export()
-    assert "russia" in exported.csv and str(made.subject_id) not in exported.dict[0]["subject"]
+    assert "russia" in exported.csv and str(made.subject_id) not in exported.dict[0]["subject_slug"]
 
 
 def test_export_follows_changelist_filters(admin_user, one_of_each):

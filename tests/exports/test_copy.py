@@ -45,6 +45,14 @@ def awkward_records(dataset):
         end="2024-05-01",
         country="",
     )
+    # Free text a spreadsheet would run as a formula, in a slug, a reference and a quote too.
+    sneaky = make.organisation(
+        slug="-sneaky", name_en="'=1+1", name_ar="-٣", description_en="\t=1", description_ar="-3"
+    )
+    make.attribution(attack=attack, organisation=sneaky, note="@SUM(A1)")
+    hostile = make.article(slug="-hostile", title="+1+1", text="=HYPERLINK(1) and -3.5 and '-2")
+    for quote in ("=HYPERLINK(1)", "-3.5", "'-2"):
+        models.Citation.objects.create(article=hostile, quote=quote, organisation=sneaky)
     moments = {
         organisation.pk: datetime.datetime(2026, 1, 2, 3, 4, 5, 500000, tzinfo=datetime.UTC),
         attack.pk: datetime.datetime(1999, 12, 31, 23, 59, 59, 123, tzinfo=datetime.UTC),

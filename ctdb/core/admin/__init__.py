@@ -5,7 +5,6 @@ slug and a history of every change."""
 from django.contrib import admin
 from django.db import models as django_models
 from django.db.models import Q
-from django.forms import ModelForm
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -13,13 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from ctdb.ops.imports import EncodingImportForm
+
 from .. import models
 from ..arabic import fold, fold_terms
 from ..paginator import LargeTablePaginator
 from ..queries import count_of
 from ..resources import RESOURCES
+from .articles import ArticleAdminMixin
+from .citations import CitationInlineBase, CitationPageForm
 from .filters import HasCitationFilter, precision_filter, year_filter
-from .forms import OptimisticLockForm
+from .forms import CollisionRetryMixin, OptimisticLockForm, VersionedInlineMixin
+from .history import RevertNeedsChangePermissionMixin
 
 admin.site.site_header = _("ctdb: counter-terrorism database")
 admin.site.site_title = _("ctdb")
@@ -45,10 +49,13 @@ class FoldedSearchMixin:
         return queryset, False
 
 
-class RecordAdmin(FoldedSearchMixin, ImportExportMixin, SimpleHistoryAdmin):
+class RecordAdmin(
+    CollisionRetryMixin, FoldedSearchMixin, ImportExportMixin, RevertNeedsChangePermissionMixin, SimpleHistoryAdmin
+):
     """Shared behaviour of every ctdb admin page."""
 
     form = OptimisticLockForm
+    import_form_class = EncodingImportForm  # asks for, or detects, a CSV file's encoding
     readonly_fields = ("created_at", "updated_at")
     list_per_page = 50
     show_full_result_count = False  # no COUNT(*) over the whole table per page view
@@ -87,12 +94,12 @@ def citation_inline(fk_name):
     """An inline of the citations that support one kind of record."""
     return type(
         f"{fk_name.title().replace('_', '')}CitationInline",
-        (admin.StackedInline,),
+        (VersionedInlineMixin, CitationInlineBase),
         {
             "model": models.Citation,
             "fk_name": fk_name,
             "extra": 0,
-            "fields": ("article", "quote", "translation_en", "note", "start", "end", "slug"),
+            "fields": ("article", "quote", "occurrence", "translation_en", "note", "start", "end", "slug"),
             "readonly_fields": ("start", "end", "slug"),
             "autocomplete_fields": ("article",),
             "verbose_name": _("citation"),
@@ -101,17 +108,17 @@ def citation_inline(fk_name):
     )
 
 
-class OrganisationAliasInline(admin.TabularInline):
+class OrganisationAliasInline(VersionedInlineMixin, admin.TabularInline):
     model = models.OrganisationAlias
     extra = 0
 
 
-class ActorAliasInline(admin.TabularInline):
+class ActorAliasInline(VersionedInlineMixin, admin.TabularInline):
     model = models.ActorAlias
     extra = 0
 
 
-class AttributionInline(admin.TabularInline):
+class AttributionInline(VersionedInlineMixin, admin.TabularInline):
     model = models.Attribution
     fk_name = "attack"
     extra = 0
@@ -121,7 +128,7 @@ class AttributionInline(admin.TabularInline):
     show_change_link = True
 
 
-class AgreementPartyInline(admin.TabularInline):
+class AgreementPartyInline(VersionedInlineMixin, admin.TabularInline):
     model = models.AgreementParty
     extra = 0
     fields = ("organisation", "role", "start", "end", "note", "slug")
@@ -130,7 +137,7 @@ class AgreementPartyInline(admin.TabularInline):
     show_change_link = True
 
 
-class AgreementTargetInline(admin.TabularInline):
+class AgreementTargetInline(VersionedInlineMixin, admin.TabularInline):
     model = models.AgreementTarget
     extra = 0
     fields = ("organisation", "slug")
@@ -139,7 +146,7 @@ class AgreementTargetInline(admin.TabularInline):
     show_change_link = True
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(VersionedInlineMixin, admin.TabularInline):
     model = models.Affiliation
     extra = 0
     fields = ("organisation", "role", "start", "end", "slug")
@@ -149,7 +156,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(models.Article)
-class ArticleAdmin(RecordAdmin):
+class ArticleAdmin(ArticleAdminMixin, RecordAdmin):
     list_display = ("title", "outlet", "published", "author", "language", "updated_at")
     list_filter = ("language", "outlet", year_filter("published", _("year published")))
     list_select_related = ("outlet",)
@@ -314,7 +321,6 @@ class AliasAdmin(RecordAdmin):
     list_display = ("name", "language", "kind")
     list_filter = ("language", "kind")
     readonly_fields = ()
-    form = ModelForm  # aliases carry no updated_at to lock on
 
 
 @admin.register(models.OrganisationAlias)
@@ -335,11 +341,19 @@ class ActorAliasAdmin(AliasAdmin):
 
 @admin.register(models.Citation)
 class CitationAdmin(RecordAdmin):
+    form = CitationPageForm
     list_display = ("short_quote", "article", "cited_record", "start", "end")
     list_filter = ("article",)
     list_select_related = ("article", *models.Citation.TARGET_FIELDS)
-    readonly_fields = ("start", "end", "created_at", "updated_at")
+    # The slug is derived from the article, the offsets and the cited record.
+    readonly_fields = ("start", "end", "slug", "created_at", "updated_at")
     autocomplete_fields = ("article", *models.Citation.TARGET_FIELDS)
+
+    def get_fields(self, request, obj=None):
+        # The occurrence belongs beside the quote it picks, not after the targets.
+        fields = [name for name in super().get_fields(request, obj) if name != "occurrence"]
+        fields.insert(fields.index("quote") + 1, "occurrence")
+        return fields
 
     def get_search_results(self, request, queryset, search_term):
         # Citations are found by the article's title or the words they quote.

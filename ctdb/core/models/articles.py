@@ -72,6 +72,20 @@ def locate(text, quote, occurrence=1):
     return position, position + len(quote)
 
 
+def occurrence_at(text, quote, start):
+    """Which occurrence of `quote` in `text` (1 = the first) begins at `start`, or None.
+
+    The inverse of locate(), counting overlapping occurrences the same way.
+    """
+    if not quote or start is None or text[start : start + len(quote)] != quote:
+        return None
+    occurrence, position = 1, text.find(quote)
+    while position < start:
+        occurrence += 1
+        position = text.find(quote, position + 1)
+    return occurrence
+
+
 # The records and links a citation can support, by field name on Citation.
 CITATION_TARGETS = (
     "organisation",
@@ -206,6 +220,10 @@ class Citation(Record):
         return getattr(self, field) if field else None
 
     def build_slug(self):
+        # No slug before the quote is located: one built without the offsets
+        # would be the same for every citation of an article by one record.
+        if self.start is None or self.end is None:
+            return ""
         target = self.target
         return citation_slug(self.article.slug, self.start, self.end, self.target_field, target and target.slug)
 
@@ -217,6 +235,9 @@ class Citation(Record):
                 self.start, self.end = span
 
     def clean(self):
+        # Locate the quote first: Record.clean derives the slug from the offsets.
+        if self.article_id and self.quote:
+            self.locate()
         super().clean()
         if not self.article_id or not self.quote:
             return
