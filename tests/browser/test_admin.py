@@ -35,9 +35,20 @@ def messages(page, level="success"):
 
 def choose_autocomplete(page, select_id, search, option_text):
     """Pick an option of a select2 autocomplete widget by typing, as an editor would."""
-    page.locator(f"#{select_id} + .select2 .select2-selection").click()
-    page.locator(".select2-container--open .select2-search__field").fill(search)
-    page.locator(".select2-results__option", has_text=option_text).first.click()
+    # select2 may redraw its results (debounced search) just as the option is
+    # clicked, on a loaded machine: then the click lands on a detached node
+    # and nothing is chosen. A person would look and pick again.
+    for _attempt in range(3):
+        if not page.locator(".select2-container--open").count():
+            page.locator(f"#{select_id} + .select2 .select2-selection").click()
+        page.locator(".select2-container--open .select2-search__field").fill(search)
+        page.wait_for_load_state("networkidle")
+        option = page.locator(
+            ".select2-container--open .select2-results__option:not(.loading-results)", has_text=option_text
+        ).first
+        option.click()
+        if page.locator(f"#{select_id}").input_value():
+            return
     assert page.locator(f"#{select_id}").input_value(), f"nothing chosen in #{select_id}"
 
 
