@@ -10,10 +10,10 @@ which a hook on ctdb's changelists would miss. The API refuses NUL itself,
 with its JSON errors (ctdb.api.views).
 """
 
-from django.http import HttpResponseBadRequest
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from .errors import short_page
 
 
 def parameters_with_nul(query):
@@ -40,13 +40,6 @@ def bad_request(names):
     text = _("These parameters of the address hold a NUL character, which no record holds: %(names)s.") % {
         "names": ", ".join(name.replace("\x00", "%00") for name in names)
     }
-    html = format_html(
-        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>{} | ctdb</title></head>'
-        "<body><h1>{}</h1><p>{}</p></body></html>",
-        title,
-        title,
-        text,
-    )
-    response = HttpResponseBadRequest(html, content_type="text/html; charset=utf-8")
+    response = short_page(title, text, status=400)
     response["Cache-Control"] = "no-store"
     return response

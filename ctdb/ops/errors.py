@@ -97,17 +97,22 @@ def statement_timeout(request):
     else:
         title = _("This page took too long")
         text = _("The database stopped the query behind this page. Narrow the list (filters, search) and try again.")
-        html = format_html(
-            '<!DOCTYPE html><html><head><meta charset="utf-8"><title>{} | ctdb</title></head>'
-            "<body><h1>{}</h1><p>{}</p></body></html>",
-            title,
-            title,
-            text,
-        )
-        response = HttpResponse(html, status=503, content_type="text/html; charset=utf-8")
+        response = short_page(title, text, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def short_page(title, text, status):
+    """A minimal HTML page for people (no template: it must render when little else works)."""
+    html = format_html(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>{} | ctdb</title></head>'
+        "<body><h1>{}</h1><p>{}</p></body></html>",
+        title,
+        title,
+        text,
+    )
+    return HttpResponse(html, status=status, content_type="text/html; charset=utf-8")
 
 
 def collision(request):
@@ -116,14 +121,7 @@ def collision(request):
     if is_api_request(request):
         response = JsonResponse({"detail": text}, status=409)
     else:
-        html = format_html(
-            '<!DOCTYPE html><html><head><meta charset="utf-8"><title>{} | ctdb</title></head>'
-            "<body><h1>{}</h1><p>{}</p></body></html>",
-            _("Try again"),
-            _("Try again"),
-            text,
-        )
-        response = HttpResponse(html, status=409, content_type="text/html; charset=utf-8")
+        response = short_page(_("Try again"), text, status=409)
     response["Cache-Control"] = "no-store"
     return response
 
