@@ -6,6 +6,7 @@ huge answers."""
 import json
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import Subquery
@@ -15,6 +16,7 @@ from ctdb.api.views import RecordViewSet
 from ctdb.bench.measure import UNFILTERED_COUNT
 from ctdb.core import paginator
 from ctdb.core.database_rules import ordering_columns
+from ctdb.core.models import Article, Citation
 from tests import factories as make
 
 from .base import RESOURCE_BY_PATH, RESOURCES, get
@@ -219,3 +221,42 @@ def test_an_answer_over_the_entry_budget_is_not_cached(client, many_attacks, set
     fits = [get(client, ATTACKS.url(), page_size=1)["X-Cache"] for _ in range(1)]
     assert large == ["miss", "miss"] and fits == ["hit"]
     assert len(caches["api"]._cache) == 1
+
+
+# Deep pages read their ids first, then join only the page's rows.
+
+
+def pages_of(client, resource, term, monkeypatch, ids_first_from):
+    monkeypatch.setattr(paginator, "IDS_FIRST_FROM", ids_first_from)
+    caches[settings.CTDB_API_CACHE].clear()
+    answers = []
+    for number in (1, 2, 3):
+        response = client.get(resource.url(), {"ordering": term, "page_size": 1, "page": number})
+        answers.append((response.status_code, response.content))
+    return answers
+
+
+def test_a_deep_page_read_ids_first_is_the_page_read_by_offset(client, world, monkeypatch):
+    checked = 0
+    for resource, _view, term in offered_orderings():
+        by_offset = pages_of(client, resource, term, monkeypatch, ids_first_from=10**9)
+        ids_first = pages_of(client, resource, term, monkeypatch, ids_first_from=1)
+        assert ids_first == by_offset, f"{resource}?ordering={term}"
+        checked += sum(status == 200 for status, _ in by_offset[1:])
+    assert checked > len(RESOURCES)  # pages beyond the first were compared, not only 404s
+
+
+def test_a_deep_citations_page_joins_only_its_own_rows(client, world, monkeypatch):
+    monkeypatch.setattr(paginator, "IDS_FIRST_FROM", 1)
+    citations = RESOURCE_BY_PATH["citations"]
+    with CaptureQueriesContext(connection) as captured:
+        page = get(client, citations.url(), page=2, page_size=1).json()
+    assert page["results"]
+    table = Citation._meta.db_table
+    (offset_query,) = [q["sql"] for q in captured.captured_queries if "OFFSET 1" in q["sql"]]
+    # The offset reads the ids alone; the article and the ten targets are joined for the page's rows only.
+    selected, _, joined = offset_query.partition(" FROM ")
+    assert selected == f'SELECT "{table}"."id" AS "pk"'
+    assert joined.count(" JOIN ") == 1  # the article, for the order by its slug
+    (rows_query,) = [q["sql"] for q in captured.captured_queries if f'"{Article._meta.db_table}"."title"' in q["sql"]]
+    assert "OFFSET" not in rows_query and "IN (" in rows_query
