@@ -337,12 +337,23 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # Larger imports are refused before they are read (ctdb.ops.imports).
 CTDB_IMPORT_MAX_BYTES = int(os.environ.get("CTDB_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# And files with more rows (below the header) or columns, whatever size they claim (ctdb.ops.import_formats).
+CTDB_IMPORT_MAX_ROWS = int(os.environ.get("CTDB_IMPORT_MAX_ROWS", "250000"))
+CTDB_IMPORT_MAX_COLUMNS = int(os.environ.get("CTDB_IMPORT_MAX_COLUMNS", "100"))
+# Between its preview and its confirmation an import's file waits in the temp
+# dir, for the session that uploaded it only, with its bytes exact
+# (ctdb.ops.import_storage, ctdb.ops.import_guard); files older than this are
+# deleted on every upload and by manage.py clean_import_files.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "ctdb.ops.import_storage.ImportFileStorage"
+CTDB_IMPORT_TEMP_MAX_AGE_SECONDS = int(os.environ.get("CTDB_IMPORT_TEMP_MAX_AGE_SECONDS", str(6 * 3600)))
 
 # Editors import and export CSV and XLSX; cells that a spreadsheet would run
 # as formulas (=, +, -, @ at the start) are neutralised on export, by
 # ctdb's own formats: import-export's escaping misses most of them.
+# Imports read them within CTDB_IMPORT_MAX_ROWS and CTDB_IMPORT_MAX_COLUMNS.
+from ctdb.ops import import_formats  # noqa: E402
 from ctdb.ops.spreadsheets import CSV, XLSX  # noqa: E402
 
-IMPORT_FORMATS = [CSV, XLSX]
+IMPORT_FORMATS = [import_formats.CSV, import_formats.XLSX]
 EXPORT_FORMATS = [CSV, XLSX]
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from ctdb.ops.import_guard import ImportGuardMixin
 from ctdb.ops.imports import EncodingImportForm
 
 from .. import models
@@ -50,7 +51,12 @@ class FoldedSearchMixin:
 
 
 class RecordAdmin(
-    CollisionRetryMixin, FoldedSearchMixin, ImportExportMixin, RevertNeedsChangePermissionMixin, SimpleHistoryAdmin
+    ImportGuardMixin,
+    CollisionRetryMixin,
+    FoldedSearchMixin,
+    ImportExportMixin,
+    RevertNeedsChangePermissionMixin,
+    SimpleHistoryAdmin,
 ):
     """Shared behaviour of every ctdb admin page."""
 
