@@ -1,7 +1,10 @@
 """Restoring a past version from the history page writes the record, so only
 users who may change it may open or post that page; Viewers still read the
-history list. Checked on an attack and on a citation (the evidence itself),
+history list, whose versions link to that page only for those who may open
+it. Checked on an attack and on a citation (the evidence itself),
 in the database and in what the API serves."""
+
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -93,3 +96,58 @@ def test_editor_can_still_revert(client, edited):
     assert Attack.objects.get(pk=attack.pk).name_en == "Crocus City Hall attack"
     assert Citation.objects.get(pk=citation.pk).translation_en == ""
     assert api_get(f"/api/v1/attacks/{attack.slug}/")["name_en"] == "Crocus City Hall attack"
+
+
+# The history list: version links only for those who may open them.
+
+
+def version_urls(record):
+    """The page of every version of `record`."""
+    name = record._meta.model_name
+    return [
+        reverse(f"admin:core_{name}_simple_history", args=[record.pk, version.history_id])
+        for version in record.history.all()
+    ]
+
+
+def history_page(client, record):
+    history, _revert = history_urls(record)
+    response = client.get(history, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def version_rows(html):
+    """How many versions the history table lists."""
+    body = re.search(r'<table id="change-history".*?<tbody>(.*?)</tbody>', html, re.DOTALL).group(1)
+    return body.count("<tr>")
+
+
+REVERT_WORDING = "to revert to a previous version"
+
+
+def test_viewer_sees_versions_without_links(client, edited):
+    client.force_login(user_in("Viewer", "viewer"))
+    for record in edited:
+        html = history_page(client, record)
+        urls = version_urls(record)
+        assert len(urls) == 2
+        assert [url for url in urls if url in html] == []
+        assert version_rows(html) == 2  # both versions are still listed
+        assert str(record) in html
+        assert REVERT_WORDING not in html
+        for url in urls:
+            assert client.get(url).status_code == 403
+
+
+def test_editor_sees_versions_linked(client, edited):
+    client.force_login(user_in("Editor", "editor"))
+    for record in edited:
+        html = history_page(client, record)
+        urls = version_urls(record)
+        assert len(urls) == 2
+        assert [url for url in urls if f'href="{url}"' not in html] == []
+        assert version_rows(html) == 2
+        assert REVERT_WORDING in html
+        for url in urls:
+            assert client.get(url).status_code == 200

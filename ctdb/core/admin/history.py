@@ -5,7 +5,8 @@ whose form saves that version as the current one) lets in anyone who may
 view the history, and only hides the revert button from them: a Viewer who
 posts the form writes the record. Here the page itself, shown or posted,
 needs the right to change the record; the history list stays open to
-everyone who may view it.
+everyone who may view it, but links its versions (and offers to revert) only
+for those who may open them, so that a Viewer is not sent to a 403.
 """
 
 from django.contrib.admin.utils import unquote
@@ -14,6 +15,13 @@ from django.core.exceptions import PermissionDenied
 
 class RevertNeedsChangePermissionMixin:
     """Put before SimpleHistoryAdmin in the bases of a ModelAdmin."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        may_revert = self.may_revert(request, object_id)
+        context = {"may_revert": may_revert}
+        if not may_revert:
+            context["revert_disabled"] = True  # hides "Choose a date ... to revert"
+        return super().history_view(request, object_id, {**context, **(extra_context or {})})
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if not self.may_revert(request, object_id):
