@@ -23,11 +23,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 install: $(VENV)/.installed ## Create .venv and install the pinned requirements
 
 .PHONY: run
-run: install ## Migrate, load the fixtures into an empty database, ensure an admin login, serve on 127.0.0.1:8000
+run: install ## Migrate, load the fixtures into an empty database, ensure an admin login, serve on 127.0.0.1:8000 (and run the import worker)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py load_dataset --if-empty
 	DJANGO_DEBUG=1 $(PY) manage.py ensure_admin
 	@echo "Admin: http://$(HOST):$(PORT)/admin/   API: http://$(HOST):$(PORT)/api/v1/   Docs: http://$(HOST):$(PORT)/api/docs/"
+	@echo "Admin imports run in the import worker (manage.py db_worker), started beside the server and stopped with it."
+	DJANGO_DEBUG=1 $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 .PHONY: load-dataset

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "ctdb.core",
     "ctdb.api",
     "ctdb.ops",
@@ -345,6 +347,13 @@ CTDB_IMPORT_MAX_COLUMNS = int(os.environ.get("CTDB_IMPORT_MAX_COLUMNS", "100"))
 # (ctdb.ops.import_storage, ctdb.ops.import_guard); files older than this are
 # deleted on every upload and by manage.py clean_import_files.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "ctdb.ops.import_storage.ImportFileStorage"
+# Where an import's file waits for its jobs (ctdb.ops.import_storage): a folder
+# the web server and the import worker share (docker-compose: var/imports on
+# their common volume). Default: "ctdb-imports" in the system's temp dir.
+CTDB_IMPORT_DIR = os.environ.get("CTDB_IMPORT_DIR", "")
+# Admin imports are previewed and applied by background jobs (ctdb.ops.import_jobs),
+# queued in the database (django-tasks-db) and run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 CTDB_IMPORT_TEMP_MAX_AGE_SECONDS = int(os.environ.get("CTDB_IMPORT_TEMP_MAX_AGE_SECONDS", str(6 * 3600)))
 
 # Editors import and export CSV and XLSX; cells that a spreadsheet would run

@@ -21,3 +21,9 @@ REST_FRAMEWORK = {  # noqa: F405
 CACHES["shared"]["KEY_PREFIX"] = os.environ.get("CTDB_TEST_CACHE_PREFIX") or f"ctdb-test-{os.getpid()}"  # noqa: F405
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic before tests
+# Import jobs run at once, inside the request that queues them, so a test
+# sees their outcome on the next page; tests/ops/test_import_jobs.py runs
+# them through the real queue and `manage.py db_worker` as deployed.
+# A server or worker a test starts may be given the real queue (CTDB_TEST_REAL_TASKS=1).
+if os.environ.get("CTDB_TEST_REAL_TASKS") != "1":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

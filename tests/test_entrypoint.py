@@ -93,3 +93,57 @@ def test_entrypoint_migrates_loads_and_serves(tmp_path):
             dumped = json.loads(second.stdout[second.stdout.index("[") :])
             expected = [item for item in json.loads(fixture.read_text()) if item["model"] == "core.article"]
             assert len(dumped) == len(expected) > 0
+
+
+def manage(env, *args):
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_worker_waits_for_the_migrations_then_runs_the_queued_jobs(tmp_path):
+    """`entrypoint.sh worker` (docker-compose's worker service) never migrates:
+    it waits for the web service to, then runs the import jobs queued in the
+    database."""
+    with fresh_database(tmp_path, "worker") as database_url:
+        env = environment(database_url, free_port())
+        log_path = tmp_path / "worker.log"
+        log = log_path.open("wb")
+        process = subprocess.Popen(
+            [str(ENTRYPOINT), "worker"],
+            env=env,
+            cwd=tmp_path,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            time.sleep(5)
+            assert process.poll() is None, log_path.read_text()  # waiting, not failed
+            assert "Applying" not in log_path.read_text()  # and not migrating
+            manage(env, "migrate", "--no-input", "-v0")  # as the web service does
+            queued = manage(
+                env,
+                "shell",
+                "-c",
+                "from ctdb.ops.import_jobs import run_import_job;"
+                "print(run_import_job.enqueue('00000000-0000-0000-0000-000000000000').id)",
+            ).split()[-1]
+            deadline = time.monotonic() + 90
+            status = ""
+            while time.monotonic() < deadline and status != "SUCCESSFUL":
+                status = manage(
+                    env,
+                    "shell",
+                    "-c",
+                    "from django_tasks_db.models import DBTaskResult;"
+                    f"print(DBTaskResult.objects.get(pk='{queued}').status)",
+                ).split()[-1]
+                time.sleep(1)
+            assert status == "SUCCESSFUL", log_path.read_text()
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+            log.close()

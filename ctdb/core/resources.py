@@ -331,6 +331,8 @@ class SlugResource(StrictImportMixin, resources.ModelResource):
             if not isinstance(error, TransactionManagementError):
                 logger.debug(error, exc_info=True)  # the first error is the one that matters
             row_result.errors.append(self.get_error_result_class()(error, row=row, number=kwargs["row_number"]))
+        if (progress := kwargs.get("progress")) is not None:
+            progress(kwargs["row_number"])  # an import job's progress (ctdb.ops.import_jobs)
         return row_result
 
     def skip_row(self, instance, original, row, import_validation_errors=None):

@@ -1,77 +1,146 @@
-"""ImportGuardMixin: an admin import that fails says so, and reads only its own file.
+"""ImportGuardMixin: the admin's import pages, with the work done by
+background jobs (ctdb.ops.import_jobs).
 
-Mixed into a ModelAdmin before import-export's ImportExportMixin (and before
-ctdb's CollisionRetryMixin, which turns a failed confirmation into its message):
+Mixed into a ModelAdmin before import-export's ImportExportMixin:
 
-* a failure of the preview or the confirmation (a row whose write raises,
-  a file that cannot be read) shows the editor its message; the traceback
-  goes to the log ("ctdb.imports", WARNING), not to the page (unless DEBUG);
-* the preview records in the session the name of the temp file it stored;
-  a confirmation whose name this session was not issued (another editor's
-  file, a path, a name already confirmed) is refused before any file is
-  opened. The temp file is deleted once it will not be read again: after its
-  confirmation, and at once when the preview offers none.
+* the upload (`import/`) only checks the form, stores the file and queues
+  its preview (or, with IMPORT_EXPORT_SKIP_ADMIN_CONFIRM, its import); the
+  editor is sent to the job's page (`import/<job>/`), which shows its
+  progress, reloading itself, until the job is done;
+* a finished preview shows import-export's page of it (a bounded summary)
+  and, if nothing failed, the confirmation, which queues the import;
+* a job belongs to its editor: another user's job is not found, and a
+  confirmation is taken once, of a preview that succeeded, or refused;
+* a failure shows its message, never a traceback (unless DEBUG); the job
+  logs it at WARNING on "ctdb.imports".
 """
 
 import logging
 
-from django.conf import settings
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import import_formats, import_storage
+from . import import_jobs, import_storage
+from .models import ImportJob
 
 logger = logging.getLogger("ctdb.imports")
 
-# The temp files this session's previews stored, not yet confirmed (newest last).
-SESSION_KEY = "ctdb-import-files"
-# Previews one session may leave open at once; older ones must be uploaded again.
-MAX_OPEN_PREVIEWS = 20
+# A queued job no worker took within this many seconds makes the page say so.
+WORKER_LATE_SECONDS = 30
+# A running job that reported no row for this long makes the page say so (its
+# worker may have been stopped; a job reports at least every row).
+STALLED_SECONDS = 300
+
+
+class ConfirmImportForm(forms.Form):
+    """The confirmation of a preview: which job."""
+
+    job = forms.UUIDField(widget=forms.HiddenInput)
 
 
 class ImportGuardMixin:
     """See the module's docstring."""
 
     import_error_display = ("message",)  # import-export 4.4.3 has no setting for this
+    import_job_template_name = "admin/import_export/import_job.html"
+
+    def get_urls(self):
+        meta = self.model._meta
+        job_url = path(
+            "import/<uuid:job_id>/",
+            self.admin_site.admin_view(self.import_job_view),
+            name=f"{meta.app_label}_{meta.model_name}_import_job",
+        )
+        return [job_url, *super().get_urls()]
+
+    def admin_url(self, name, *args):
+        meta = self.model._meta
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_{name}", args=args, current_app=self.admin_site.name)
 
     def import_url(self):
-        meta = self.model._meta
-        return reverse(f"admin:{meta.app_label}_{meta.model_name}_import", current_app=self.admin_site.name)
+        return self.admin_url("import")
 
-    def tmp_storage(self, name):
-        return self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())
-
-    # -- the preview
+    # -- the upload
 
     def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
-        context = getattr(response, "context_data", None) or {}
-        if context.get("result") is not None:
-            self.report_failures(request, context["result"])
-        upload = getattr(context.get("form"), "cleaned_data", {}).get("import_file")
-        name = getattr(upload, "tmp_storage_name", None)
-        if name and context.get("confirm_form") is None:
-            self.tmp_storage(name).remove()  # no confirmation will read it
+        if request.method != "POST":
+            return super().import_action(request, **kwargs)
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_import_form(request)
+        if not form.is_valid():
+            return super().import_action(request, **kwargs)  # the form again, with its errors; nothing is read
+        index = int(form.cleaned_data["format"])
+        upload = form.cleaned_data["import_file"]
+        storage = self.write_to_tmp_storage(upload, self.get_import_formats()[index]())
+        job = ImportJob.objects.create(
+            user=request.user,
+            model=self.model._meta.label_lower,
+            resource=self.get_resource_index(form),
+            format=index,
+            file_name=storage.name,
+            original_file_name=(upload.name or "")[:255],
+            stage=ImportJob.Stage.IMPORT if self.is_skip_import_confirm_enabled() else ImportJob.Stage.PREVIEW,
+        )
+        import_jobs.start(job)
+        return HttpResponseRedirect(self.admin_url("import_job", job.pk))
+
+    def import_page(self, request, **context):
+        """import-export's import page (a blank form) for a GET, with `context` added."""
+        response = super().import_action(request)
+        response.context_data.update(context)
         return response
 
-    def get_confirm_form_initial(self, request, import_form):
-        initial = super().get_confirm_form_initial(request, import_form)
-        name = initial.get("import_file_name")
-        if name:
-            issued = [*request.session.get(SESSION_KEY, []), name][-MAX_OPEN_PREVIEWS:]
-            request.session[SESSION_KEY] = issued
-        return initial
+    # -- the job's page
 
-    def add_data_read_fail_error_to_form(self, form, e):
-        logger.warning("Admin import of %s: the file could not be read: %s", self.model._meta.label, e, exc_info=e)
-        if isinstance(e, import_formats.ImportTooLarge):  # says what to do; import-export's says only "ValueError"
-            form.add_error("import_file", str(e))
+    def import_job_view(self, request, job_id):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(ImportJob, pk=job_id, user=request.user, model=self.model._meta.label_lower)
+        if job.running:
+            return self.progress_page(request, job)
+        result = import_jobs.StoredResult(job.summary) if job.summary else None
+        if job.status == ImportJob.Status.FAILED:
+            return self.import_page(request, result=result, job=job, job_errors=[job.message] if job.message else [])
+        if job.stage == ImportJob.Stage.PREVIEW:
+            return self.import_page(
+                request, result=result, job=job, confirm_form=ConfirmImportForm(initial={"job": job.pk})
+            )
+        if not job.reported:  # once: a reload of the page must not say it again
+            ImportJob.objects.filter(pk=job.pk).update(reported=True)
+            messages.success(request, import_jobs.success_message(job))
+        return HttpResponseRedirect(self.admin_url("changelist"))
+
+    def progress_page(self, request, job):
+        progress = import_storage.read_progress(job.file_name)
+        now = timezone.now()
+        if progress:
+            silent = now.timestamp() - progress[2]
         else:
-            super().add_data_read_fail_error_to_form(form, e)
+            silent = (now - (job.started_at or job.created_at)).total_seconds()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import"),
+            "opts": self.model._meta,
+            "job": job,
+            "done": progress[0] if progress else 0,
+            "total": progress[1] if progress else job.rows,
+            "worker_late": job.status == ImportJob.Status.QUEUED and silent > WORKER_LATE_SECONDS,
+            "stalled_minutes": int(silent // 60)
+            if job.status == ImportJob.Status.RUNNING and silent > STALLED_SECONDS
+            else None,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_job_template_name], context)
 
     # -- the confirmation
 
@@ -80,61 +149,30 @@ class ImportGuardMixin:
             return super().process_import(request, **kwargs)  # import-export's 405
         if not self.has_import_permission(request):
             raise PermissionDenied
-        name = request.POST.get("import_file_name", "")
-        issued = request.session.get(SESSION_KEY, [])
-        if name not in issued or not import_storage.is_valid_name(name):
+        form = ConfirmImportForm(request.POST)
+        job_id = form.cleaned_data["job"] if form.is_valid() else None
+        # Taken once, by its editor, from a preview that succeeded: the update is the check.
+        taken = job_id and ImportJob.objects.filter(
+            pk=job_id,
+            user=request.user,
+            model=self.model._meta.label_lower,
+            stage=ImportJob.Stage.PREVIEW,
+            status=ImportJob.Status.DONE,
+        ).update(stage=ImportJob.Stage.IMPORT, status=ImportJob.Status.QUEUED, finished_at=None)
+        if not taken:
             logger.warning(
-                "Admin import of %s refused: user %s confirmed file %r, not issued to this session",
+                "Admin import of %s refused: user %s confirmed %r, not a preview of theirs awaiting confirmation",
                 self.model._meta.label,
                 request.user.pk,
-                name[:200],
+                request.POST.get("job", "")[:200],
             )
-            return self.refuse(
+            messages.error(
                 request,
-                _("This import cannot be confirmed: its file was not uploaded in this session. Import the file again."),
+                _(
+                    "This import cannot be confirmed: it is not a preview of yours awaiting confirmation. "
+                    "Import the file again."
+                ),
             )
-        request.session[SESSION_KEY] = [issued_name for issued_name in issued if issued_name != name]
-        storage = self.tmp_storage(name)
-        if not storage.exists():
-            return self.refuse(
-                request, _("This import waited too long and its file was deleted. Import the file again.")
-            )
-        try:
-            return super().process_import(request, **kwargs)
-        except DatabaseError as error:
-            logger.warning(
-                "Admin import of %s failed on confirmation: %s", self.model._meta.label, error, exc_info=True
-            )
-            return self.refuse(
-                request, _("Nothing was imported: the database refused the file (%(error)s).") % {"error": error}
-            )
-        finally:
-            storage.remove()  # read once at most, whatever happened
-
-    def refuse(self, request, message):
-        messages.error(request, message)
-        return HttpResponseRedirect(self.import_url())
-
-    def process_result(self, result, request):
-        self.report_failures(request, result)
-        return super().process_result(result, request)
-
-    # -- failures
-
-    def report_failures(self, request, result):
-        """Log the errors of `result` with their tracebacks, and keep these off the page."""
-        errors = [*result.base_errors, *(error for _number, row_errors in result.row_errors() for error in row_errors)]
-        if not errors:
-            return
-        first = errors[0].error
-        logger.warning(
-            "Admin import of %s by user %s failed (%s errors); the first: %s",
-            self.model._meta.label,
-            request.user.pk,
-            len(errors),
-            first,
-            exc_info=(type(first), first, first.__traceback__),
-        )
-        if not settings.DEBUG:
-            for error in errors:
-                error.traceback = ""  # shadows import-export's cached property: the page shows the message only
+            return HttpResponseRedirect(self.import_url())
+        import_jobs.start(ImportJob(pk=job_id))
+        return HttpResponseRedirect(self.admin_url("import_job", job_id))

@@ -13,7 +13,13 @@ form posts. ImportFileStorage keeps those files apart and their bytes exact:
   a "\\r\\n" inside a quoted cell arrives as "\\r\\n" (text mode made it "\\n");
 * files older than CTDB_IMPORT_TEMP_MAX_AGE_SECONDS, previews never
   confirmed, are swept on every new upload (and by
-  `manage.py clean_import_files`).
+  `manage.py clean_import_files`);
+* beside a file, its job's progress (`<name>.progress`: rows done and rows
+  in all), written by the import worker while the job's transaction is
+  open, and read by the editor's page (write_progress, read_progress).
+
+The folder is CTDB_IMPORT_DIR, else "ctdb-imports" in the temp dir: the web
+server and the import worker must share it.
 """
 
 import os
@@ -31,6 +37,7 @@ from import_export.tmp_storages import BaseStorage
 IMPORT_DIR_NAME = "ctdb-imports"
 NAME_PREFIX = "ctdb-import-"
 NAME = re.compile(rf"{NAME_PREFIX}[0-9a-f]{{32}}")
+PROGRESS_SUFFIX = ".progress"
 DEFAULT_MAX_AGE_SECONDS = 6 * 3600
 
 
@@ -43,9 +50,10 @@ def is_valid_name(name):
 
 
 def import_dir(create=False):
-    """The folder of the waiting import files (in the temp dir, looked up each
-    time so that tests may move it)."""
-    folder = Path(tempfile.gettempdir()) / IMPORT_DIR_NAME
+    """The folder of the waiting import files (looked up each time so that
+    tests may move it)."""
+    configured = getattr(settings, "CTDB_IMPORT_DIR", "")
+    folder = Path(configured) if configured else Path(tempfile.gettempdir()) / IMPORT_DIR_NAME
     if create:
         folder.mkdir(mode=0o700, exist_ok=True)
         info = os.lstat(folder)
@@ -70,7 +78,7 @@ def sweep(max_age=None, now=None):
     removed = []
     with os.scandir(folder) as entries:
         for entry in entries:
-            if not is_valid_name(entry.name) or not entry.is_file(follow_symlinks=False):
+            if not is_valid_name(entry.name.removesuffix(PROGRESS_SUFFIX)) or not entry.is_file(follow_symlinks=False):
                 continue
             try:
                 if entry.stat(follow_symlinks=False).st_mtime < cutoff:
@@ -114,3 +122,33 @@ class ImportFileStorage(BaseStorage):
     def remove(self):
         if self.name is not None:
             self.path().unlink(missing_ok=True)
+            clear_progress(self.name)
+
+
+def progress_path(name):
+    if not is_valid_name(name):
+        raise InvalidImportFileName(name)
+    return import_dir() / f"{name}{PROGRESS_SUFFIX}"
+
+
+def write_progress(name, done, total):
+    """Record that `done` of `total` rows of file `name` are through (atomically:
+    a reader sees the old figures or the new, never half a file)."""
+    path = progress_path(name)
+    partial = path.with_name(f"{path.name}.{os.getpid()}")
+    partial.write_text(f"{done} {total}")
+    os.replace(partial, path)
+
+
+def clear_progress(name):
+    progress_path(name).unlink(missing_ok=True)
+
+
+def read_progress(name):
+    """(done, total, when reported: a timestamp) for file `name`, or None before the first report."""
+    path = progress_path(name)
+    try:
+        done, total = path.read_text().split()
+        return int(done), int(total), path.stat().st_mtime
+    except (FileNotFoundError, ValueError):
+        return None

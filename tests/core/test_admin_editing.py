@@ -142,7 +142,7 @@ def test_import_preview_lists_new_updated_unchanged_and_failing_rows(admin_clien
     ]
     before = Organisation.objects.count()
     response = admin_client.post(
-        url(Organisation, "import"), {"resource": "0", "format": "0", "import_file": csv_upload(rows)}
+        url(Organisation, "import"), {"resource": "0", "format": "0", "import_file": csv_upload(rows)}, follow=True
     )
     assert response.status_code == 200
     result = response.context["result"]
@@ -158,7 +158,7 @@ def test_import_preview_lists_new_updated_unchanged_and_failing_rows(admin_clien
 def test_confirmed_import_applies_and_records_history(admin_client, admin_user, one_of_each):
     rows = ["jabhat-al-nusra,جبهة النصرة,al-Nusra Front,militant_group,SY", "russia,روسيا,Russian Federation,state,RU"]
     preview = admin_client.post(
-        url(Organisation, "import"), {"resource": "0", "format": "0", "import_file": csv_upload(rows)}
+        url(Organisation, "import"), {"resource": "0", "format": "0", "import_file": csv_upload(rows)}, follow=True
     )
     result = preview.context["result"]
     assert not result.has_errors() and not result.has_validation_errors()

@@ -86,6 +86,7 @@ def test_exported_file_imports_back_unchanged(admin_client, records, model):
     preview = admin_client.post(
         f"/admin/core/{name}/import/",
         {"resource": "0", "format": CSV, "import_file": SimpleUploadedFile(f"{name}.csv", content)},
+        follow=True,  # to the import job's page
     )
     assert error_messages(preview) == []
     result = preview.context["result"]

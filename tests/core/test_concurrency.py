@@ -291,7 +291,7 @@ def test_an_import_confirmed_after_its_rows_changed_is_refused_naming_them(admin
     csv = "slug,name_en,kind\nislamic-state,From the file,militant_group\nnew-one,New one,militant_group\n"
     upload = SimpleUploadedFile("organisations.csv", csv.encode(), "text/csv")
     import_page = url(Organisation, "import")
-    preview = admin_client.post(import_page, {"resource": "0", "format": "0", "import_file": upload})
+    preview = admin_client.post(import_page, {"resource": "0", "format": "0", "import_file": upload}, follow=True)
     confirm = preview.context["confirm_form"]
     data = {name: confirm[name].value() for name in confirm.fields}
 
@@ -311,7 +311,7 @@ def test_an_import_confirmed_with_its_rows_unchanged_is_applied(admin_client, re
     csv = "slug,name_en,kind\nislamic-state,From the file,militant_group\n"
     upload = SimpleUploadedFile("organisations.csv", csv.encode(), "text/csv")
     import_page = url(Organisation, "import")
-    preview = admin_client.post(import_page, {"resource": "0", "format": "0", "import_file": upload})
+    preview = admin_client.post(import_page, {"resource": "0", "format": "0", "import_file": upload}, follow=True)
     confirm = preview.context["confirm_form"]
     data = {name: confirm[name].value() for name in confirm.fields}
     assert admin_client.post(url(Organisation, "process_import"), data).status_code == 302

@@ -126,7 +126,7 @@ def admin_import(admin_client, name, content, fmt=CSV):
     """Import a file through the admin, preview then confirmation."""
     url = f"/admin/core/{name}/import/"
     upload = SimpleUploadedFile(f"{name}.{'csv' if fmt == CSV else 'xlsx'}", content)
-    preview = admin_client.post(url, {"resource": "0", "format": fmt, "import_file": upload})
+    preview = admin_client.post(url, {"resource": "0", "format": fmt, "import_file": upload}, follow=True)
     assert error_messages(preview) == []
     confirm = preview.context["confirm_form"]
     response = admin_client.post(

@@ -165,3 +165,14 @@ def test_behind_nginx_slow_clients_hold_no_worker(tmp_path):
                 client.close()
             nginx.terminate()
             nginx.wait(timeout=10)
+
+
+def test_compose_worker_shares_the_web_services_database_and_waiting_imports():
+    services = compose()["services"]
+    web, worker = service_environment("web"), service_environment("worker")
+    assert services["worker"]["command"] == ["worker"]  # docker/entrypoint.sh's worker mode
+    assert worker["DATABASE_URL"] == web["DATABASE_URL"]  # where the jobs are queued
+    assert worker["CTDB_IMPORT_DIR"] == web["CTDB_IMPORT_DIR"]  # where their files wait...
+    volume = next(v for v in services["web"]["volumes"] if v.startswith("ctdbvar:"))
+    assert volume.split(":")[1] == "/app/var" and worker["CTDB_IMPORT_DIR"].startswith("/app/var/")
+    assert volume in services["worker"]["volumes"]  # ...on a volume both mount

@@ -153,18 +153,19 @@ def snapshot():
     return counts, hashlib.sha256(json.dumps(objects, sort_keys=True).encode()).hexdigest()
 
 
-def post_import(client, model, fmt, data, name=None):
+def post_import(client, model, fmt, data, name=None, follow=True):
     name = name or ("import.xlsx" if fmt == XLSX else "import.csv")
     return client.post(
         f"/admin/core/{model}/import/",
         {"resource": "0", "format": fmt, "import_file": SimpleUploadedFile(name, data)},
+        follow=follow,  # to the import job's page
     )
 
 
 def error_messages(response):
     """Every error the import page shows: the file's, then each row's."""
     html = response.content.decode()
-    found = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html, re.S)  # form errors
+    found = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html, re.S)  # the form's and the job's
     found += re.findall(r'<div class="import-error-display-message">(.*?)</div>', html, re.S)  # rows that failed
     result = response.context["result"] if response.context and "result" in response.context else None
     if result is not None:
@@ -260,14 +261,16 @@ def assert_too_large(admin_client, response, model="organisation"):
 def test_file_over_the_default_limit_is_refused(admin_client, one_of_each, settings):
     assert settings.CTDB_IMPORT_MAX_BYTES == 5 * 1024 * 1024
     before = snapshot()
-    response = post_import(admin_client, "organisation", CSV, padded_csv(settings.CTDB_IMPORT_MAX_BYTES + 1))
+    response = post_import(
+        admin_client, "organisation", CSV, padded_csv(settings.CTDB_IMPORT_MAX_BYTES + 1), follow=False
+    )
     assert_too_large(admin_client, response)
     assert snapshot() == before
 
 
 def test_size_limit_is_exact(admin_client, one_of_each, settings):
     settings.CTDB_IMPORT_MAX_BYTES = 2000
-    over = post_import(admin_client, "attack", CSV, padded_csv(2001))
+    over = post_import(admin_client, "attack", CSV, padded_csv(2001), follow=False)
     assert_too_large(admin_client, over, "attack")
     at_limit = post_import(admin_client, "attack", CSV, padded_csv(2000))
     assert at_limit.status_code == 200  # read, and judged on its contents
@@ -276,7 +279,7 @@ def test_size_limit_is_exact(admin_client, one_of_each, settings):
 def test_huge_upload_is_refused_before_it_is_read(admin_client, one_of_each, settings):
     settings.CTDB_IMPORT_MAX_BYTES = 2000
     with mock.patch.object(HttpRequest, "_load_post_and_files", side_effect=AssertionError("the body was read")):
-        response = post_import(admin_client, "organisation", CSV, padded_csv(200_000))
+        response = post_import(admin_client, "organisation", CSV, padded_csv(200_000), follow=False)
     assert_too_large(admin_client, response)
 
 

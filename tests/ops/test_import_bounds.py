@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from import_export.results import Error, Result, RowResult
 
 from ctdb.core import models
+from ctdb.ops import import_jobs
 from ctdb.ops.import_formats import XLSX as BoundedXLSX
 from tests.ops.test_hostile_imports import xlsx as workbook
 
@@ -51,11 +52,14 @@ def post_import(client, fmt, data, model="organisation"):
     return client.post(
         f"/admin/core/{model}/import/",
         {"resource": "0", "format": fmt, "import_file": SimpleUploadedFile(name, data)},
+        follow=True,  # to the import job's page
     )
 
 
 def form_errors(response):
-    return [str(error) for error in response.context["form"].errors.get("import_file", [])]
+    """What the page says is wrong with the file: its form's errors, or its import job's."""
+    form = [str(error) for error in response.context["form"].errors.get("import_file", [])]
+    return form + list(response.context.get("job_errors") or [])
 
 
 def organisations(count, kind="state"):
@@ -193,7 +197,8 @@ def test_preview_still_shows_the_file_error(admin_client):
 
 def test_row_errors_are_capped(rf, admin_user):
     """Rows that failed (not validation: an exception while importing them),
-    rendered with the page's own template: the first 100, then how many more."""
+    as an import job keeps them and the page's own template renders them:
+    the first 100, then how many more."""
     result = Result()
     for number in range(150):
         row = RowResult()
@@ -204,7 +209,7 @@ def test_row_errors_are_capped(rf, admin_user):
     request = rf.get("/admin/core/organisation/import/")
     request.user = admin_user
     context = {
-        "result": result,
+        "result": import_jobs.StoredResult(import_jobs.summarise(result)),
         "opts": models.Organisation._meta,
         "form": None,
         "import_error_display": ("message",),

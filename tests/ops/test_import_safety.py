@@ -2,8 +2,9 @@
 
 * a failure (a row whose write raises, a bad file) shows the editor its
   message, never a Python traceback, and is logged with the traceback;
-* the confirmation reads only a temp file this session was issued: a forged
-  name (another user's file, a path) is refused and no file is touched;
+* an import job, and so its file, is its editor's: a confirmation of another
+  user's job, of a job already confirmed, or of anything but a job id (a
+  file's name, a path) is refused and no file is touched;
 * abandoned uploads are swept, on every new upload and by
   `manage.py clean_import_files`, once older than CTDB_IMPORT_TEMP_MAX_AGE_SECONDS;
 * the confirmation imports the file's bytes as they are ("\\r\\n" in a cell);
@@ -62,7 +63,10 @@ def confirm_data(response):
 
 
 def shown_messages(response):
-    return [str(message) for message in response.context["messages"]] if response.context else []
+    """The page's messages, and its import job's failure."""
+    if not response.context:
+        return []
+    return [str(message) for message in response.context["messages"]] + list(response.context.get("job_errors") or [])
 
 
 def import_warnings(caplog):
@@ -116,20 +120,24 @@ def test_bad_file_shows_message_not_traceback(admin_client, one_of_each, caplog)
     assert not models.Organisation.objects.filter(slug="x").exists()
 
 
-# 2. The confirmation reads only a file this session was issued.
+# 2. A confirmation takes only a job of its own editor's, once.
+
+REFUSED = "not a preview of yours awaiting confirmation"
 
 
-def test_forged_name_of_another_users_file_is_refused(admin_client, other_client, one_of_each, temp_dir):
+def test_confirming_another_users_job_is_refused(admin_client, other_client, one_of_each, temp_dir):
     theirs = preview(other_client)
     their_confirm = confirm_data(theirs)
     stored = files_under(temp_dir)
     assert len(stored) == 1
 
     response = admin_client.post(CONFIRM_URL, their_confirm, follow=True)
-    assert any("not uploaded in this session" in message for message in shown_messages(response))
+    assert any(REFUSED in message for message in shown_messages(response))
     assert not any("Import finished" in message for message in shown_messages(response))
     assert files_under(temp_dir) == stored  # their file is still there, unread
     assert not models.Organisation.objects.filter(slug="new-org").exists()
+    # Nor may they look at it.
+    assert admin_client.get(theirs.redirect_chain[-1][0]).status_code == 404
 
     # and it is still theirs to confirm
     other_client.post(CONFIRM_URL, their_confirm)
@@ -137,15 +145,18 @@ def test_forged_name_of_another_users_file_is_refused(admin_client, other_client
 
 
 @pytest.mark.parametrize("forged", ["../victim.csv", "victim.csv", "{tmp}/victim.csv", "..%2Fvictim.csv"])
-def test_path_traversal_name_is_refused(admin_client, one_of_each, temp_dir, forged):
+def test_a_file_name_or_path_is_no_confirmation(admin_client, one_of_each, temp_dir, forged):
     victim = temp_dir / "victim.csv"
     victim.write_text(HEADER + "victim-org,Victim,ضحية,state\n")
     mine = confirm_data(preview(admin_client))  # a session with an upload of its own
 
-    response = admin_client.post(CONFIRM_URL, {**mine, "import_file_name": forged.format(tmp=temp_dir)}, follow=True)
-    assert any("not uploaded in this session" in message for message in shown_messages(response))
+    as_job = admin_client.post(CONFIRM_URL, {"job": forged.format(tmp=temp_dir)}, follow=True)
+    assert any(REFUSED in message for message in shown_messages(as_job))
+    # Beside a job id, a file's name is not read: the job's own file is imported.
+    admin_client.post(CONFIRM_URL, {**mine, "import_file_name": forged.format(tmp=temp_dir)}, follow=True)
     assert victim.read_text() == HEADER + "victim-org,Victim,ضحية,state\n"
-    assert not models.Organisation.objects.filter(slug__in=["victim-org", "new-org"]).exists()
+    assert not models.Organisation.objects.filter(slug="victim-org").exists()
+    assert models.Organisation.objects.filter(slug="new-org").exists()
 
 
 def test_a_confirmation_is_not_replayed(admin_client, one_of_each):
@@ -154,7 +165,7 @@ def test_a_confirmation_is_not_replayed(admin_client, one_of_each):
     assert any("Import finished" in message for message in shown_messages(first))
     models.Organisation.objects.filter(slug="new-org").delete()
     second = admin_client.post(CONFIRM_URL, data, follow=True)
-    assert any("not uploaded in this session" in message for message in shown_messages(second))
+    assert any(REFUSED in message for message in shown_messages(second))
     assert not models.Organisation.objects.filter(slug="new-org").exists()
 
 
@@ -240,10 +251,10 @@ def test_database_error_on_confirm_writes_nothing(admin_client, one_of_each, mon
 def test_database_error_escaping_the_import_is_reported(admin_client, one_of_each, monkeypatch, caplog, temp_dir):
     data = confirm_data(preview(admin_client))
 
-    def process_dataset(*args, **kwargs):
+    def import_data(*args, **kwargs):
         raise OperationalError("server_closed_the_connection_boom")
 
-    monkeypatch.setattr("ctdb.core.admin.RecordAdmin.process_dataset", process_dataset)
+    monkeypatch.setattr("ctdb.ops.import_jobs.Runner.import_data", import_data)
     with caplog.at_level(logging.WARNING):
         response = admin_client.post(CONFIRM_URL, data, follow=True)
     shown = shown_messages(response)

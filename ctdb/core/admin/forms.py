@@ -15,14 +15,9 @@ refuses the whole file if any of them changed meanwhile.
 
 import functools
 import logging
-import os
 
 from django import forms
-from django.contrib import messages
 from django.db import DatabaseError, router, transaction
-from django.http import HttpResponseRedirect
-from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ctdb.ops.errors import is_collision
@@ -187,8 +182,8 @@ class CollisionRetryMixin:
     """Mixed into a ModelAdmin: a save that deadlocked or hit a serialisation
     failure is retried once, as a whole transaction (nothing of the first
     attempt was kept); if it collides again, the form is shown again with
-    the editor's input and the reason. Imports are refused, all or nothing,
-    if a record they name changed since their preview."""
+    the editor's input and the reason. (Imports are refused, all or nothing,
+    if a record they name changed since their preview: ctdb.ops.import_jobs.)"""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         using = router.db_for_write(self.model)
@@ -212,40 +207,3 @@ class CollisionRetryMixin:
         if getattr(request, "ctdb_collided", False):
             form = type(form.__name__, (form,), {"collided": True})
         return form
-
-    # -- imports: the preview's versions, checked on confirmation
-
-    def import_versions_key(self, file_name):
-        # The confirmation names the stored file by its base name, the preview by its path.
-        return f"ctdb-import-versions:{os.path.basename(file_name)}"
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        resource_kwargs = super().get_import_resource_kwargs(request, **kwargs)
-        confirmed = getattr(kwargs.get("form"), "cleaned_data", {}).get("import_file_name")
-        if confirmed:  # the confirmation, after a preview of the file stored under that name
-            resource_kwargs["preview_versions"] = request.session.pop(self.import_versions_key(confirmed), None)
-        else:
-            request.ctdb_import_versions = resource_kwargs["seen_versions"] = {}
-        return resource_kwargs
-
-    def get_confirm_form_initial(self, request, import_form):
-        initial = super().get_confirm_form_initial(request, import_form)
-        versions = getattr(request, "ctdb_import_versions", None)
-        if initial.get("import_file_name") and versions is not None:
-            request.session[self.import_versions_key(initial["import_file_name"])] = versions
-        return initial
-
-    def process_result(self, result, request):
-        if not (result.has_errors() or result.has_validation_errors()):
-            return super().process_result(result, request)
-        stale = [row for row in result.invalid_rows if "loaded_version" in row.field_specific_errors]
-        if stale:
-            message = gettext(
-                "Nothing was imported: records this file names changed after its preview (rows %(rows)s). "
-                "Import the file again to see the changes."
-            ) % {"rows": "; ".join(f"{row.number}: {row.field_specific_errors['loaded_version'][0]}" for row in stale)}
-        else:
-            message = gettext("Nothing was imported: the file failed on confirmation. Import it again to see why.")
-        messages.error(request, message)
-        meta = self.model._meta
-        return HttpResponseRedirect(reverse(f"admin:{meta.app_label}_{meta.model_name}_import"))
