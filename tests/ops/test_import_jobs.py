@@ -167,7 +167,7 @@ def test_the_job_page_takes_no_post(admin_client, admin_user):
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="a worker process shares the test database on PostgreSQL only")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_process_runs_the_job_while_the_editor_watches(admin_client, real_queue, tmp_path, settings):
     """As deployed: the worker is `manage.py db_worker` in a process of its
     own; the editor's page shows the rows it has done, then the preview."""
