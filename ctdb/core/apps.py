@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Counter-terrorism records")
 
     def ready(self):
-        from . import database_rules, signals  # noqa: F401
+        from . import database_rules, roles, signals  # noqa: F401
 
         post_migrate.connect(database_rules.install_after_migrate, sender=self)
+        # After auth's own receiver has made this app's permissions.
+        post_migrate.connect(roles.grant_roles, sender=self, dispatch_uid="ctdb.core.roles.grant_roles")
