@@ -251,9 +251,13 @@ CACHES["shared"] = (
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}
 )
-CTDB_API_CACHE = "api"
+# The API's answers are kept in Redis when there is one, shared by every
+# worker (a page is built once, not once per worker; docker-compose bounds
+# Redis's memory, evicting the oldest answers first); else in each process.
+CTDB_API_CACHE = "shared" if REDIS_URL else "api"
 CTDB_API_CACHE_SECONDS = int(os.environ.get("CTDB_API_CACHE_SECONDS", "300"))
-# Larger answers are not cached: 500 entries of at most 256 kB bound the cache at 128 MB a process.
+# Larger answers (compressed) are not cached: in each process, 500 entries of
+# at most 256 kB bound the cache at 128 MB; in Redis, its maxmemory does.
 CTDB_API_CACHE_ENTRY_BYTES = int(os.environ.get("CTDB_API_CACHE_ENTRY_BYTES", str(256 * 1024)))
 # Numbered pages reach this many records (page × page_size); /sync/ goes further (ctdb/api/pagination.py).
 CTDB_API_MAX_PAGE_DEPTH = int(os.environ.get("CTDB_API_MAX_PAGE_DEPTH", "10000"))

@@ -27,3 +27,6 @@ WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic before
 # A server or worker a test starts may be given the real queue (CTDB_TEST_REAL_TASKS=1).
 if os.environ.get("CTDB_TEST_REAL_TASKS") != "1":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The API's answers in this process's memory, whatever Redis there is, so that
+# tests see only their own (tests/api/test_cache.py checks the Redis path).
+CTDB_API_CACHE = "api"

@@ -37,5 +37,5 @@ if [ "$#" -gt 0 ]; then
 fi
 exec "$PYTHON" -m gunicorn ctdb.wsgi:application \
   --bind "${CTDB_BIND:-0.0.0.0:8000}" \
-  --workers "${GUNICORN_WORKERS:-3}" \
+  --workers "${GUNICORN_WORKERS:-3}" --preload \
   --access-logfile - --error-logfile -

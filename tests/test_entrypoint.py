@@ -147,3 +147,19 @@ def test_worker_waits_for_the_migrations_then_runs_the_queued_jobs(tmp_path):
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
             log.close()
+
+
+def test_the_wsgi_module_loads_the_urlconf_without_touching_the_database():
+    """gunicorn --preload imports ctdb.wsgi in its master: every view module is
+    loaded there once, and no database connection is opened for the forked
+    workers to share."""
+    script = (
+        "import sys, ctdb.wsgi; from django.db import connections;"
+        "print('connections', [c.connection for c in connections.all()]);"
+        "print('views loaded', 'ctdb.api.views' in sys.modules and 'ctdb.core.admin' in sys.modules)"
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(DJANGO_SECRET_KEY="wsgi-test-key", DJANGO_DEBUG="0", PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "connections [None]" in done.stdout, done.stdout + done.stderr
+    assert "views loaded True" in done.stdout, done.stdout + done.stderr

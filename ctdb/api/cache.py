@@ -11,7 +11,10 @@ What is kept is the serialised data and the `Link` header, rendered again
 per request (JSON or CSV); throttling and validation still run first.
 
 `CTDB_API_CACHE_SECONDS` (settings) bounds how long an answer is kept; 0
-switches the cache off. An entry is kept compressed (zlib, its fastest
+switches the cache off. The cache is Redis's when CTDB_REDIS_URL is set
+(`settings.CTDB_API_CACHE`), one copy of each answer for every worker, else
+each process's memory; a Redis that cannot be reached costs a miss and a
+warning, never an error. An entry is kept compressed (zlib, its fastest
 level: a page of 500 attacks, about 1 MB of JSON, is some 100 kB), and an
 entry larger than `CTDB_API_CACHE_ENTRY_BYTES` once compressed is not kept,
 so the cache's entries still bound its memory, while the largest pages,
@@ -19,6 +22,7 @@ the ones that cost most to build, are cached too.
 """
 
 import hashlib
+import logging
 import pickle
 import zlib
 from urllib.parse import urlencode
@@ -27,10 +31,13 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter
+from redis.exceptions import RedisError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from ..core import data_version
+
+logger = logging.getLogger("ctdb.api.cache")
 
 KEPT_HEADERS = ("Link",)
 # zlib's fastest level: a few milliseconds for a 1 MB page, which compresses about tenfold anyway.
@@ -94,7 +101,11 @@ def cached(request, produce):
     # is never older than the data that version names.
     key = cache_key(request, data_version.current())
     cache = caches[settings.CTDB_API_CACHE]
-    hit = cache.get(key)
+    try:
+        hit = cache.get(key)
+    except RedisError as error:  # the answer is made again: an outage is a miss, not a 500
+        logger.warning("API cache not read: the shared cache is unreachable (%s)", error)
+        hit = cache = None
     if hit is not None:
         data, headers = pickle.loads(zlib.decompress(hit))
         response = Response(data, headers=headers)
@@ -105,7 +116,10 @@ def cached(request, produce):
         headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
         # Kept pickled (as the cache would keep it anyway) and compressed, so that its size is known.
         entry = zlib.compress(pickle.dumps((response.data, headers), pickle.HIGHEST_PROTOCOL), ENTRY_COMPRESSION)
-        if len(entry) <= settings.CTDB_API_CACHE_ENTRY_BYTES:
-            cache.set(key, entry, seconds)
+        if cache is not None and len(entry) <= settings.CTDB_API_CACHE_ENTRY_BYTES:
+            try:
+                cache.set(key, entry, seconds)
+            except RedisError as error:
+                logger.warning("API cache not written: the shared cache is unreachable (%s)", error)
     response["X-Cache"] = "miss"
     return response
