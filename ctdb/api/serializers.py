@@ -49,11 +49,16 @@ INCLUDE_TEXT_FALSE = {"", "0", "false", "no"}
 PREFETCHED = "prefetched_"
 
 
+def prefetched(instance, name):
+    """The plain list a view prefetched into `prefetched_<name>`
+    (`Prefetch(to_attr=...)`, see views.listed), or None."""
+    return getattr(instance, "__dict__", {}).get(PREFETCHED + name)
+
+
 def related(instance, name):
-    """The records of `instance`'s to-many relation `name`: the plain list a
-    view prefetched into `prefetched_<name>` (`Prefetch(to_attr=...)`, see
-    views.listed), else the relation's own, prefetched or not."""
-    found = instance.__dict__.get(PREFETCHED + name)
+    """The records of `instance`'s to-many relation `name`: its prefetched
+    plain list, else the relation's own, prefetched or not."""
+    found = prefetched(instance, name)
     return found if found is not None else getattr(instance, name).all()
 
 
@@ -65,7 +70,7 @@ class RelatedListSerializer(serializers.ListSerializer):
 
     def get_attribute(self, instance):
         if len(self.source_attrs) == 1:
-            found = getattr(instance, "__dict__", {}).get(PREFETCHED + self.source_attrs[0])
+            found = prefetched(instance, self.source_attrs[0])
             if found is not None:
                 return found
         return super().get_attribute(instance)

@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import caches
 
 from ctdb.core.choices import AgreementKind, AgreementStatus, AttackKind, AttributionKind, OrganisationKind, PartyRole
 from tests import factories as make
@@ -15,6 +16,16 @@ def fresh_throttle():
     forget_shared_counts()
     yield
     forget_shared_counts()
+
+
+@pytest.fixture
+def fresh_cache(settings):
+    """The API's answer cache empty before and after the test (the cache the
+    test starts with: one it switches to, Redis, is not flushed)."""
+    cache = caches[settings.CTDB_API_CACHE]
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

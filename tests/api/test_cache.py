@@ -2,7 +2,6 @@
 
 import pytest
 from django.apps import apps
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -16,10 +15,8 @@ ATTACKS = RESOURCE_BY_PATH["attacks"]
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache(settings):
-    caches[settings.CTDB_API_CACHE].clear()
-    yield
-    caches[settings.CTDB_API_CACHE].clear()
+def _fresh_cache(fresh_cache):
+    pass
 
 
 def names(client, **params):

@@ -25,10 +25,8 @@ ATTACKS = RESOURCE_BY_PATH["attacks"]
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache(settings):
-    caches[settings.CTDB_API_CACHE].clear()
-    yield
-    caches[settings.CTDB_API_CACHE].clear()
+def _fresh_cache(fresh_cache):
+    pass
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import datetime
 import json
 
 import pytest
-from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from rest_framework import serializers
@@ -23,11 +22,8 @@ ATTRIBUTIONS = RESOURCE_BY_PATH["attributions"]
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache(settings):
+def _fresh_cache(settings, fresh_cache):
     settings.CTDB_API_CACHE_SECONDS = 300
-    caches[settings.CTDB_API_CACHE].clear()
-    yield
-    caches[settings.CTDB_API_CACHE].clear()
 
 
 def walk(client, url, **params):
