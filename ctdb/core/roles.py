@@ -9,15 +9,12 @@ narrower role, make a group of one's own.)
 
 from django.apps import apps as global_apps
 
+from .registry import record_models
+
 ROLES = {
     "Editor": ("view", "add", "change", "import", "export"),
     "Viewer": ("view", "export"),
 }
-
-
-def record_models(apps=global_apps):
-    """Every model of ctdb's records: the `core` app's, without simple_history's copies."""
-    return [model for model in apps.get_app_config("core").get_models() if not model.__name__.startswith("Historical")]
 
 
 def grant_roles(apps=global_apps, using="default", **kwargs):

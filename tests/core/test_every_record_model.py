@@ -20,8 +20,9 @@ from ctdb.core import models
 from ctdb.core.database_rules import SEARCHABLE_TABLES
 from ctdb.core.fixture_build import COMMON_KEYS, LINK_KINDS, ORDER, RECORD_KINDS
 from ctdb.core.models.articles import CITATION_TARGETS
+from ctdb.core.registry import record_models
 from ctdb.core.resources import RESOURCES
-from ctdb.core.roles import ROLES, record_models
+from ctdb.core.roles import ROLES
 from ctdb.exports.spec import TABLES
 from ctdb.exports.synthetic import FIELDS, REMOVE_ORDER
 

@@ -1,0 +1,63 @@
+"""ctdb's record models and the order their foreign keys impose, read from
+the app registry and the models' own fields, so that no layer keeps a hand
+list of them (issue 13).
+
+- `record_models()`: every model of the `core` app but simple_history's copies,
+  in the order the models are defined (`ctdb.core.models`).
+- `load_order()`: the same models, each after every model its foreign keys
+  point to (a self-reference, such as an attack's campaign, does not count),
+  keeping definition order where the keys leave a choice. Writing in this
+  order and removing in the reverse one never meets a missing or a still
+  referenced row.
+- `searchable_models()`: those with a `search_text` column, which the
+  database's folded-search index and trigger cover (`database_rules`).
+"""
+
+from functools import cache
+
+from django.apps import apps as global_apps
+
+
+def record_models(apps=global_apps):
+    """Every model of ctdb's records: the `core` app's, without simple_history's copies."""
+    return [model for model in apps.get_app_config("core").get_models() if not model.__name__.startswith("Historical")]
+
+
+def references(model):
+    """The other record models `model`'s foreign keys point to."""
+    return {
+        field.related_model
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model is not model
+    }
+
+
+@cache
+def load_order():
+    """Record models, each after those it references; definition order otherwise."""
+    waiting = record_models()
+    known = set(waiting)
+    placed = []
+    while waiting:
+        ready = next(
+            (model for model in waiting if (references(model) & known) <= set(placed)),
+            None,
+        )
+        if ready is None:
+            names = ", ".join(model.__name__ for model in waiting)
+            raise RuntimeError(f"the foreign keys of {names} form a cycle: no load order exists")
+        placed.append(ready)
+        waiting.remove(ready)
+    return tuple(placed)
+
+
+def removal_order():
+    """Record models, each before those it references."""
+    return tuple(reversed(load_order()))
+
+
+def searchable_models():
+    """Record models with a `search_text` column."""
+    return tuple(
+        model for model in record_models() if any(field.name == "search_text" for field in model._meta.concrete_fields)
+    )
