@@ -61,7 +61,18 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ctdb.core",
+    # Domain folders (ctdb.core.domains), each with the same file set.
+    "ctdb.sources",
+    "ctdb.organisations",
+    "ctdb.actors",
+    "ctdb.attacks",
+    "ctdb.agreements",
+    # Layers over every domain, each owning its management commands.
     "ctdb.api",
+    "ctdb.exports",
+    "ctdb.synthetic",
+    "ctdb.fixture_compiler",
+    "ctdb.bench",
     "ctdb.ops",
 ]
 

@@ -24,8 +24,8 @@ from django.db import connections as django_connections
 from django.test import Client
 from django.utils.html import escape
 
+from ctdb.bench.management.commands.concurrency_test import lost_updates
 from ctdb.core.admin.forms import COLLIDED, STALE, STALE_ROW, lock_related
-from ctdb.core.management.commands.concurrency_test import lost_updates
 from ctdb.core.models import Attack, Attribution, Organisation, OrganisationAlias
 from ctdb.ops.errors import is_collision, is_database_unavailable
 

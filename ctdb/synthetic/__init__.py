@@ -1,0 +1,1 @@
+"""Synthetic data for scale tests: reproducible records in bulk, and their removal."""

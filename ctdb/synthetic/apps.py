@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SyntheticConfig(AppConfig):
+    name = "ctdb.synthetic"
+    label = "ctdb_synthetic"
