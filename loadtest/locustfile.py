@@ -16,6 +16,9 @@ Three kinds of client at once (`--users` = RATE + 10):
 - `SlowClient` (4): each sends a request's header lines one every 5 s and
   never finishes it; when the server hangs up it starts again.
 
+An editor's save LOADTEST_EDIT_AT seconds in (30 by default) makes every
+cached answer stale while the clients go on.
+
 Every request is recorded (var/loadtest/requests.csv) for loadtest/report.py.
 Requests carry `X-Forwarded-Proto: https` and `X-Forwarded-For`, as the TLS
 proxy in front of nginx would send them in docker-compose.
@@ -29,6 +32,7 @@ import socket
 import time
 from urllib.parse import urlencode, urlsplit
 
+import gevent
 from locust import FastHttpUser, User, constant, constant_throughput, events, task
 
 OUT = "var/loadtest"
@@ -43,6 +47,7 @@ ORDERINGS = {
 SLUGS = []
 RECORDS = []  # (seconds since start, kind, milliseconds, status, outcome, X-Cache)
 STARTED = time.monotonic()
+EDITS = []  # seconds since start of each edit made (schedule_edit)
 SLOW = {"connections": 0, "cut_by_server": 0, "longest_held_s": 0.0, "answers": set()}
 addresses = itertools.count(1)
 
@@ -76,12 +81,35 @@ def load_slugs(environment, **kwargs):
         SLUGS.extend((resource, row["slug"]) for row in response.json()["results"])
 
 
+@events.test_start.add_listener
+def schedule_edit(environment, **kwargs):
+    """An editor's save LOADTEST_EDIT_AT seconds in (default 30; 0: none): it
+    changes the data version, so every cached answer is stale at once while
+    the clients go on, as after any edit in production."""
+    at = float(os.environ.get("LOADTEST_EDIT_AT", "30"))
+    if at > 0:
+        gevent.spawn_later(at, edit)
+
+
+def edit():
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
+        connection.execute(
+            "UPDATE core_organisation SET description_en = description_en"
+            " WHERE id = (SELECT min(id) FROM core_organisation)"
+        )
+    EDITS.append(round(time.monotonic() - STARTED, 3))
+
+
 @events.test_stop.add_listener
 def write_records(environment, **kwargs):
     with open(f"{OUT}/requests.csv", "w", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(("t", "kind", "ms", "status", "outcome", "cache"))
         writer.writerows(RECORDS)
+    with open(f"{OUT}/edits.txt", "w") as out:
+        out.write("".join(f"{at}\n" for at in EDITS))
     with open(f"{OUT}/slow.txt", "w") as out:
         answers = ",".join(sorted(SLOW["answers"])) or "none"
         out.write(

@@ -6,7 +6,9 @@ locust's rounded buckets. An error is a 5xx or a request with no answer
 (connection refused, reset, timed out); an unexpected answer is any other
 status than the one the request kind expects (200, or 400 for the page
 requested too deep on purpose). The run fails on any error, any unexpected
-answer, or any request slower than the limit.
+answer, or any request slower than the limit. If an edit was made during
+the run (`edits.txt`), the requests sent from then on are summarised too:
+every cached answer was stale at that moment.
 
     python loadtest/report.py SECONDS [LIMIT_MS]   # prints markdown, writes var/loadtest/report.md
 """
@@ -40,6 +42,15 @@ def row(label, records, seconds, limit_ms):
     )
 
 
+def edits():
+    """When the locustfile's edits were made (seconds since its start)."""
+    try:
+        with open(f"{OUT}/edits.txt") as source:
+            return [float(line) for line in source if line.strip()]
+    except FileNotFoundError:
+        return []
+
+
 def main(seconds, limit_ms=2000):
     with open(f"{OUT}/requests.csv", newline="") as source:
         rows = list(csv.DictReader(source))
@@ -70,6 +81,19 @@ def main(seconds, limit_ms=2000):
     for label, deep in (("the mix", False), ("deep pages", True)):
         answers = [r["cache"] for r in rows if r["kind"].startswith("deep:") == deep]
         text += f"\nAPI cache, {label}: {answers.count('hit')} hits, {answers.count('miss')} misses"
+    text += "\n"
+    for at in edits():
+        # Requests sent from the edit on (t is when a request ended).
+        after = [r for r in rows if float(r["t"]) - float(r["ms"]) / 1000 >= at]
+        first = [r for r in after if float(r["t"]) - float(r["ms"]) / 1000 < at + 10]
+        times = sorted(float(r["ms"]) for r in after)
+        misses = sum(r["cache"] == "miss" for r in first)
+        if times:
+            text += (
+                f"\nAfter the edit at {at:.1f} s (every cached answer stale): {len(after):,} requests, "
+                f"{misses} misses in its first 10 s, p99 {percentile(times, 0.99):,.0f} ms, "
+                f"max {times[-1]:,.0f} ms, {sum(ms > limit_ms for ms in times)} over {limit_ms:,} ms"
+            )
     text += "\n"
     if statuses:
         text += "\nnot as expected, by status (0: no answer): " + ", ".join(f"{s}: {n}" for s, n in statuses.items())

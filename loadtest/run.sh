@@ -5,7 +5,9 @@
 # front of it, Redis for the throttle's shared counts, PostgreSQL with
 # ATTACKS synthetic attacks. Through nginx, locust offers RATE requests/s of
 # the usual mix for SECONDS, while 6 clients ask for the deepest pages back
-# to back and 4 slow clients trickle their headers (loadtest/locustfile.py).
+# to back and 4 slow clients trickle their headers; the clients start over
+# LOADTEST_RAMP_SECONDS (5), and an edit LOADTEST_EDIT_AT seconds in (30)
+# makes every cached answer stale at once (loadtest/locustfile.py).
 # Exits non-zero on any 5xx, failed connection, unexpected status or request
 # over 2 s (loadtest/report.py).
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/ctdb_bench loadtest/run.sh [ATTACKS] [RATE] [SECONDS]
@@ -55,8 +57,11 @@ printf '%s\n' "${web_env[@]}" | grep -E '^(GUNICORN_WORKERS|CTDB_API_CACHE_SECON
 echo "(docker-compose's web service); load before: $(uptime | sed 's/.*load/load/')"
 depth=$(printf '%s\n' "${web_env[@]}" | sed -n 's/^CTDB_API_MAX_PAGE_DEPTH=//p')
 
+# The clients start over RAMP seconds (5 by default), as independent clients arrive; RAMP=0 starts them all at once.
+ramp="${LOADTEST_RAMP_SECONDS:-5}"
+spawn_rate=$(( ramp > 0 ? (RATE + 10 + ramp - 1) / ramp : RATE + 10 ))
 LOADTEST_PAGE_DEPTH="${depth:-10000}" .venv/bin/locust -f loadtest/locustfile.py --headless \
-  --host "http://127.0.0.1:$PORT" --users $((RATE + 10)) --spawn-rate $((RATE + 10)) \
+  --host "http://127.0.0.1:$PORT" --users $((RATE + 10)) --spawn-rate "$spawn_rate" \
   --run-time "${SECONDS_}s" --only-summary --csv "$OUT/result" >"$OUT/locust.log" 2>&1 || true
 echo "load after: $(uptime | sed 's/.*load/load/')"
 $PY loadtest/report.py "$SECONDS_" || status=$?
