@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ctdb.core import models
-from ctdb.core.admin.articles import ArticleForm
+from ctdb.sources.admin import ArticleForm
 from tests.conftest import ARTICLE_TEXT
 from tests.core.test_admin_editing import form_data
 

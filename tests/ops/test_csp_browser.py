@@ -7,7 +7,7 @@ from django.test import override_settings
 from django.urls import resolve
 from drf_spectacular.views import SpectacularSwaggerView
 
-from ctdb.core.admin import highlight
+from ctdb.sources.admin import highlight
 from tests.browser.conftest import PASSWORD, TIMEOUT_MS, launched_chromium, require_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
