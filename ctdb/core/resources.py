@@ -5,7 +5,7 @@ One resource per model, built from the model's fields so that a new field
 appears in imports and exports without a second edit.
 
 An export has the columns of the dataset export's file for the model
-(ctdb/exports/spec.py, the one declaration of every table's columns), each
+(declared once in its domain's export.py, gathered by ctdb/exports/spec.py), each
 cell written as that file writes it; an import takes those columns too
 (related records as `<field>_slug`, a citation's `target_type` and
 `target_slug`), besides the model's own field names, so that an exported
@@ -32,6 +32,8 @@ from ctdb.ops.imports import StrictImportMixin, create_with_history, update_with
 from . import models
 from .data_version import record_version
 from .models.articles import CITATION_TARGETS
+from .models.base import Alias
+from .registry import record_models
 
 logger = logging.getLogger(__name__)
 
@@ -461,24 +463,13 @@ def build_resource(model, base=SlugResource, id_fields=("slug",)):
     return type(f"{model.__name__}Resource", (base,), attrs)
 
 
-RESOURCES = {
-    model: build_resource(model)
-    for model in (
-        models.Article,
-        models.Organisation,
-        models.OrganisationRelationship,
-        models.Actor,
-        models.Affiliation,
-        models.Attack,
-        models.Attribution,
-        models.AttackLink,
-        models.Agreement,
-        models.AgreementParty,
-        models.AgreementTarget,
-        models.Citation,
-    )
-}
-RESOURCES[models.OrganisationAlias] = build_resource(
-    models.OrganisationAlias, base=AliasResource, id_fields=("organisation", "name")
-)
-RESOURCES[models.ActorAlias] = build_resource(models.ActorAlias, base=AliasResource, id_fields=("actor", "name"))
+def resource_for(model):
+    """The import resource of a record model: an alias is keyed by its owner and name, any other record by its slug."""
+    if issubclass(model, Alias):
+        return build_resource(model, base=AliasResource, id_fields=(model.owner_field, "name"))
+    return build_resource(model)
+
+
+# A record model without a dataset file gets no resource (its columns are the
+# file's): the guard rail, tests/core/test_every_record_model.py, names it.
+RESOURCES = {model: resource_for(model) for model in record_models() if model in TABLE_OF}

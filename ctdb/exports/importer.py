@@ -16,10 +16,11 @@ from pathlib import Path
 
 from ..core import nested_changes
 from ..core.arabic import search_text
-from ..core.models import Actor, Citation, Organisation
+from ..core.models import Citation
 from ..core.models.base import SearchableRecord
+from ..sources.export import CITATION_TARGET_FILES
 from .columns import cells_from_file
-from .spec import CITATION_TARGET_FILES, TABLES, TABLES_BY_NAME
+from .spec import TABLES, TABLES_BY_NAME
 
 DEFAULT_BATCH_SIZE = 2000
 
@@ -140,7 +141,17 @@ def import_dataset(directory, *, using="default", batch_size=DEFAULT_BATCH_SIZE)
                 table, directory / table.filename, slugs, using=using, batch_size=batch_size
             )
         # Aliases are part of their owner's search text.
-        for model in (Organisation, Actor):
-            for owner in model._default_manager.using(using).filter(aliases__isnull=False).distinct():
+        for owner_key in _alias_owner_keys():
+            manager = owner_key.related_model._default_manager.using(using)
+            for owner in manager.filter(**{f"{owner_key.related_query_name()}__isnull": False}).distinct():
                 owner.refresh_search_text()
     return counts
+
+
+def _alias_owner_keys():
+    """The foreign key from each exported alias model to the record it names."""
+    return [
+        table.model._meta.get_field(table.model.owner_field)
+        for table in TABLES
+        if getattr(table.model, "owner_field", None)
+    ]
