@@ -18,13 +18,15 @@ from django.core.management import call_command
 from ctdb.api.urls import router
 from ctdb.core import models
 from ctdb.core.database_rules import SEARCHABLE_TABLES
-from ctdb.core.fixture_build import COMMON_KEYS, LINK_KINDS, ORDER, RECORD_KINDS
 from ctdb.core.models.articles import CITATION_TARGETS
 from ctdb.core.registry import record_models
 from ctdb.core.resources import RESOURCES
 from ctdb.core.roles import ROLES
 from ctdb.exports.spec import TABLES
-from ctdb.exports.synthetic import FIELDS, REMOVE_ORDER
+from ctdb.fixture_compiler.sections import OUTPUT_ORDER
+from ctdb.fixture_compiler.sections import sections as fixture_sections
+from ctdb.synthetic.discovery import columns as synthetic_columns
+from ctdb.synthetic.engine import removal_order as synthetic_removal_order
 
 RECORD_MODELS = record_models()
 ids = [model.__name__ for model in RECORD_MODELS]
@@ -102,20 +104,19 @@ def test_a_dataset_file(model):
 
 @pytest.mark.parametrize("model", RECORD_MODELS, ids=ids)
 def test_a_fixture_section(model):
-    assert model._meta.label_lower in ORDER, f"{model.__name__} is not in the fixture loader's ORDER"
-    sections = {kind["model"] for kind in RECORD_KINDS.values()} | {
-        kind["model"]._meta.label_lower for kind in LINK_KINDS.values()
-    }
+    assert model._meta.label_lower in OUTPUT_ORDER, f"{model.__name__} is not in the fixture compiler's OUTPUT_ORDER"
+    found = fixture_sections()
+    sections = {section.label for section in [*found.records.values(), *found.links.values()]}
     if model in WRITTEN_IN_OTHER_KEYS:
-        assert WRITTEN_IN_OTHER_KEYS[model] in {"article", *COMMON_KEYS}
+        assert WRITTEN_IN_OTHER_KEYS[model] in {found.article.key, *found.common_keys}
     else:
-        assert model._meta.label_lower in sections, f"{model.__name__} has no fixture section (fixture_build.py)"
+        assert model._meta.label_lower in sections, f"{model.__name__} has no fixture section (<domain>/fixtures.py)"
 
 
 @pytest.mark.parametrize("model", RECORD_MODELS, ids=ids)
 def test_synthetic_data(model):
-    assert model in FIELDS, f"{model.__name__} has no synthetic rows (ctdb/exports/synthetic.py FIELDS)"
-    assert model in REMOVE_ORDER, f"{model.__name__} is never removed by remove_synthetic (REMOVE_ORDER)"
+    assert model in synthetic_columns(), f"{model.__name__} has no synthetic rows (its domain's synthetic.py COLUMNS)"
+    assert model in synthetic_removal_order(), f"{model.__name__} is never removed by remove_synthetic"
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core import serializers
 from django.core.management import call_command
 
 from ctdb.core import models
-from ctdb.core.fixture_build import build
+from ctdb.fixture_compiler.builder import build
 
 ROOT = Path(__file__).resolve().parent.parent.parent / "fixtures"
 

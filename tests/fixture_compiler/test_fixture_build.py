@@ -9,7 +9,7 @@ import yaml
 from django.core.management import call_command
 
 from ctdb.core import nested_changes
-from ctdb.core.fixture_build import BuildError, build
+from ctdb.fixture_compiler.builder import BuildError, build
 
 TEXT = (
     "أعلن تنظيم الدولة الإسلامية مسؤوليته عن الهجوم الذي وقع في 22 مارس 2024 وأسفر عن مقتل 144 شخصاً على الأقل. "

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
-from ctdb.exports.synthetic import remove, summary
+from ctdb.synthetic.engine import remove, summary
 
 
 class Command(BaseCommand):

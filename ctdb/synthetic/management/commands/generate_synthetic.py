@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ctdb.exports.synthetic import DEFAULT_BATCH_SIZE, generate, summary
+from ctdb.synthetic.engine import DEFAULT_BATCH_SIZE, generate, summary
 
 
 class Command(BaseCommand):

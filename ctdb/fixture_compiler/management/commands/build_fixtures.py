@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from ...fixture_build import BuildError, build
+from ctdb.fixture_compiler.builder import BuildError, build
 
 
 class Command(BaseCommand):
