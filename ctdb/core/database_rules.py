@@ -118,10 +118,10 @@ def ordering_columns(model, name):
 
 
 def _api_order_indexes():
-    from ctdb.api.views import RecordViewSet
+    from ctdb.api.urls import router
 
     statements = {}
-    for view in RecordViewSet.__subclasses__():
+    for _prefix, view, _basename in router.registry:
         model = view.queryset.model
         for name in view.ordering_fields:
             table, column = ordering_columns(model, name) or (None, None)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import pytest
 from django.db import connection
 
-from ctdb.api import views
 from ctdb.api.pagination import MAX_PAGE_SIZE
+from ctdb.api.urls import router
 from ctdb.core.models import (
     Actor,
     Affiliation,
@@ -89,8 +89,4 @@ def csv_rows(response):
 
 
 def viewset_of(resource):
-    return next(
-        view
-        for view in vars(views).values()
-        if getattr(getattr(view, "queryset", None), "model", None) is resource.model
-    )
+    return next(view for _prefix, view, _basename in router.registry if view.queryset.model is resource.model)

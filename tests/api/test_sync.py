@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from rest_framework import serializers
 
-from ctdb.api.serializers import AttackSummarySerializer
+from ctdb.attacks.api import AttackSerializer
 from ctdb.core import nested_changes
 from ctdb.core.models import Attack, Attribution, Citation, OrganisationAlias
 from tests import factories as make
@@ -152,7 +152,7 @@ class TestCoverage:
     def test_a_part_the_map_cannot_read_is_reported(self, db):
         class Unknown(serializers.ModelSerializer):
             mystery = serializers.SerializerMethodField()
-            campaign_attacks = AttackSummarySerializer(many=True)
+            campaign_attacks = AttackSerializer(many=True, brief=True)
 
             class Meta:
                 model = Attack

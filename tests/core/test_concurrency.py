@@ -128,7 +128,7 @@ def test_a_collision_is_not_an_outage():
 def test_the_api_answers_409_to_a_collision_and_logs_a_warning(caplog):
     caplog.set_level(logging.WARNING, logger="ctdb.ops.errors")
     client = Client(raise_request_exception=False)
-    with mock.patch("ctdb.api.views.OrganisationViewSet.list", side_effect=collision_error()):
+    with mock.patch("ctdb.organisations.api.OrganisationViewSet.list", side_effect=collision_error()):
         response = client.get("/api/v1/organisations/")
     assert response.status_code == 409
     assert "collided" in response.json()["detail"]

@@ -52,7 +52,7 @@ def test_database_errors_are_recognised():
 @pytest.mark.django_db
 def test_api_answers_503_json_in_process():
     client = Client(raise_request_exception=False)
-    with mock.patch("ctdb.api.views.OrganisationViewSet.list", side_effect=OperationalError("no database")):
+    with mock.patch("ctdb.organisations.api.OrganisationViewSet.list", side_effect=OperationalError("no database")):
         response = client.get(API)
     assert_unavailable(response.status_code, response.headers, response.content.decode(), api=True)
     assert response["Content-Security-Policy"]
@@ -72,7 +72,7 @@ def test_admin_answers_503_page_in_process(admin_user):
 @pytest.mark.django_db
 def test_other_api_errors_are_json_500s_without_traceback():
     client = Client(raise_request_exception=False)
-    with mock.patch("ctdb.api.views.OrganisationViewSet.list", side_effect=ValueError("a bug")):
+    with mock.patch("ctdb.organisations.api.OrganisationViewSet.list", side_effect=ValueError("a bug")):
         response = client.get(API)
     assert response.status_code == 500
     assert response.json() == {"detail": "Server error."}

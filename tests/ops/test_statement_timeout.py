@@ -44,7 +44,7 @@ def test_the_web_process_has_the_timeout_below_the_worker_timeout():
 @pytest.mark.django_db
 def test_a_cancelled_api_query_is_a_503_with_its_reason(caplog):
     client = Client(raise_request_exception=False)
-    with caplog.at_level(logging.INFO), mock.patch("ctdb.api.views.OrganisationViewSet.list", slow_view):
+    with caplog.at_level(logging.INFO), mock.patch("ctdb.organisations.api.OrganisationViewSet.list", slow_view):
         response = client.get("/api/v1/organisations/")
     assert response.status_code == 503
     assert response["Retry-After"] == str(RETRY_AFTER_SECONDS) and response["Content-Type"] == "application/json"
