@@ -2,8 +2,8 @@
 groups the organisations domain made."""
 
 from ctdb.core.models import Actor, ActorAlias, Affiliation
-from ctdb.exports import vocabulary as words
 from ctdb.organisations.synthetic import made
+from ctdb.synthetic import vocabulary as words
 from ctdb.synthetic.draws import AR, EN, partial_date, search_text
 from ctdb.synthetic.generator import RECORD, Phase
 

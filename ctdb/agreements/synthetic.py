@@ -4,8 +4,8 @@ states and agencies), with parties and, for some, militant groups as targets."""
 from decimal import Decimal
 
 from ctdb.core.models import Agreement, AgreementParty, AgreementTarget
-from ctdb.exports import vocabulary as words
 from ctdb.organisations.synthetic import made
+from ctdb.synthetic import vocabulary as words
 from ctdb.synthetic.draws import AR, EN, Weighted, partial_date, search_text
 from ctdb.synthetic.generator import RECORD, Phase
 

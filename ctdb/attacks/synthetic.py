@@ -8,8 +8,8 @@ import json
 from decimal import Decimal
 
 from ctdb.core.models import Attack, AttackLink, Attribution
-from ctdb.exports import vocabulary as words
 from ctdb.organisations.synthetic import made
+from ctdb.synthetic import vocabulary as words
 from ctdb.synthetic.draws import AR, EN, NO_INFERENCE, Weighted, partial_date, search_text
 from ctdb.synthetic.generator import RECORD, Phase
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, transaction
 
-from .models.articles import CITATION_TARGETS
+from ctdb.sources.models import CITATION_TARGETS
 
 # Fields of an answer that are neither columns of its row nor nested
 # serializers: (model label, field) -> {relation: columns of the related rows shown}.

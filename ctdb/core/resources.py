@@ -28,10 +28,10 @@ from import_export.results import RowResult
 from ctdb.exports.spec import TABLES
 from ctdb.exports.writer import table_rows
 from ctdb.ops.imports import StrictImportMixin, create_with_history, update_with_history
+from ctdb.sources.models import CITATION_TARGETS
 
 from . import models
 from .data_version import record_version
-from .models.articles import CITATION_TARGETS
 from .models.base import Alias
 from .registry import record_models
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from django.apps import apps
 
-from ctdb.core.models.articles import citation_slug, locate
+from ctdb.sources.models import citation_slug, locate
 
 from .sections import INFERRED, SLUG, output_order, sections, written_fields
 from .validation import Checker

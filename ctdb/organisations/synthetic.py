@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ctdb.core.models import Organisation, OrganisationAlias, OrganisationRelationship
-from ctdb.exports import vocabulary as words
+from ctdb.synthetic import vocabulary as words
 from ctdb.synthetic.draws import AR, EN, partial_date, search_text
 from ctdb.synthetic.generator import RECORD, Phase
 

@@ -16,8 +16,8 @@ from ctdb.api.serializers import RECORD_FIELDS, Brief, RecordSerializer
 from ctdb.api.views import RECORD_ORDERING, RecordViewSet, joined, listed, shown_columns
 from ctdb.core.choices import Language
 from ctdb.core.models import Article, Citation
-from ctdb.core.models.articles import CITATION_TARGETS
 from ctdb.core.queries import count_of
+from ctdb.sources.models import CITATION_TARGETS
 
 INCLUDE_TEXT_TRUE = {"1", "true", "yes"}
 INCLUDE_TEXT_FALSE = {"", "0", "false", "no"}

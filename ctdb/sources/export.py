@@ -4,7 +4,6 @@ the other files."""
 
 from ctdb.core import models
 from ctdb.core.choices import Language
-from ctdb.core.models.articles import CITATION_TARGETS
 from ctdb.exports.columns import (
     Column,
     choice,
@@ -18,6 +17,7 @@ from ctdb.exports.columns import (
 )
 from ctdb.exports.copy import first_non_empty, first_of
 from ctdb.exports.spec import Table
+from ctdb.sources.models import CITATION_TARGETS
 
 # The file each citation target's slug is found in.
 CITATION_TARGET_FILES = {

@@ -8,9 +8,9 @@ Articles name a media outlet the organisations domain made (made first).
 import hashlib
 
 from ctdb.core.models import Article, Citation
-from ctdb.core.models.articles import CITATION_TARGETS
-from ctdb.exports import vocabulary as words
 from ctdb.organisations.synthetic import made
+from ctdb.sources.models import CITATION_TARGETS
+from ctdb.synthetic import vocabulary as words
 from ctdb.synthetic.draws import AR, EN, partial_date, search_text
 from ctdb.synthetic.generator import RECORD
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ctdb.core import models
 from ctdb.core.admin.citations import CitationInlineBase
 from ctdb.core.models import Citation
-from ctdb.core.models.articles import citation_slug
+from ctdb.sources.models import citation_slug
 from tests.conftest import ARTICLE_TEXT
 from tests.core.test_admin_editing import form_data
 
@@ -140,7 +140,7 @@ def test_an_occurrence_that_does_not_exist_is_refused_on_its_field(admin_client,
 def test_the_form_shows_the_occurrence_a_citation_points_at(admin_client, one_of_each):
     attack, article = one_of_each["attack"], one_of_each["article"]
     second = Citation.objects.create(article=article, quote=REPEATED, start=SECOND, end=SECOND + 5, attack=attack)
-    from ctdb.core.models.articles import occurrence_at  # new with the occurrence field
+    from ctdb.sources.models import occurrence_at  # new with the occurrence field
 
     assert occurrence_at(ARTICLE_TEXT, REPEATED, SECOND) == 2
     inline = formset(admin_client.get(url(models.Attack, "change", attack.pk)))

@@ -18,13 +18,13 @@ from django.core.management import call_command
 from ctdb.api.urls import router
 from ctdb.core import models
 from ctdb.core.database_rules import SEARCHABLE_TABLES
-from ctdb.core.models.articles import CITATION_TARGETS
 from ctdb.core.registry import record_models
 from ctdb.core.resources import RESOURCES
 from ctdb.core.roles import ROLES
 from ctdb.exports.spec import TABLES
 from ctdb.fixture_compiler.sections import OUTPUT_ORDER
 from ctdb.fixture_compiler.sections import sections as fixture_sections
+from ctdb.sources.models import CITATION_TARGETS
 from ctdb.synthetic.discovery import columns as synthetic_columns
 from ctdb.synthetic.engine import removal_order as synthetic_removal_order
 

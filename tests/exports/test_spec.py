@@ -5,10 +5,10 @@ import pytest
 
 from ctdb.core.domains import domain_modules
 from ctdb.core.models import Citation
-from ctdb.core.models.articles import CITATION_TARGETS
 from ctdb.core.registry import references
 from ctdb.exports.spec import TABLES, Table, in_load_order
 from ctdb.sources.export import CITATION_TARGET_FILES
+from ctdb.sources.models import CITATION_TARGETS
 
 TABLE_OF = {table.model: table for table in TABLES}
 

@@ -12,8 +12,9 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from ctdb.sources.models import locate, occurrence_at
+
 from ..models import Citation
-from ..models.articles import locate, occurrence_at
 from .forms import OptimisticLockForm
 
 DUPLICATE = _("This record already cites these words at this place in the article.")

@@ -54,7 +54,7 @@ class Record(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False, db_index=True)
 
-    history = HistoricalRecords(inherit=True)
+    history = HistoricalRecords(inherit=True, app="core")  # the history beside its records, wherever they are declared
 
     objects = SlugManager()
 
@@ -207,7 +207,7 @@ class Alias(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.ARABIC)
     kind = models.CharField(_("kind"), max_length=20, choices=AliasKind.choices, default=AliasKind.NAME)
 
-    history = HistoricalRecords(inherit=True)
+    history = HistoricalRecords(inherit=True, app="core")  # the history beside its records, wherever they are declared
 
     objects = AliasManager()
 

@@ -4,9 +4,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from ..partial_dates import PartialDateField
-from .base import RECORD_PERMISSIONS, Alias, Record, SearchableRecord, partial_date_order
-from .organisations import Organisation
+from ctdb.core.models.base import RECORD_PERMISSIONS, Alias, Record, SearchableRecord, partial_date_order
+from ctdb.core.partial_dates import PartialDateField
+from ctdb.organisations.models import Organisation
 
 
 class Actor(SearchableRecord):
@@ -20,6 +20,7 @@ class Actor(SearchableRecord):
     description_en = models.TextField(_("description (English)"), blank=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["name_en", "slug"]
         default_permissions = RECORD_PERMISSIONS
         verbose_name = _("actor")
@@ -40,6 +41,7 @@ class ActorAlias(Alias):
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("actor"))
 
     class Meta:
+        app_label = "core"
         ordering = ["actor", "name"]
         default_permissions = RECORD_PERMISSIONS
         verbose_name = _("actor alias")
@@ -62,6 +64,7 @@ class Affiliation(Record):
     end = PartialDateField(_("end"))
 
     class Meta:
+        app_label = "core"
         ordering = ["actor__name_en", "organisation__name_en"]
         default_permissions = RECORD_PERMISSIONS
         verbose_name = _("affiliation")

@@ -6,9 +6,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from ..choices import OrganisationKind, OrganisationRelationshipKind
-from ..partial_dates import PartialDateField
-from .base import RECORD_PERMISSIONS, Alias, Record, SearchableRecord, partial_date_order
+from ctdb.core.choices import OrganisationKind, OrganisationRelationshipKind
+from ctdb.core.models.base import RECORD_PERMISSIONS, Alias, Record, SearchableRecord, partial_date_order
+from ctdb.core.partial_dates import PartialDateField
 
 
 class Organisation(SearchableRecord):
@@ -31,6 +31,7 @@ class Organisation(SearchableRecord):
     description_ar = models.TextField(_("description (Arabic)"), blank=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["name_en", "slug"]
         default_permissions = RECORD_PERMISSIONS
         verbose_name = _("organisation")
@@ -54,6 +55,7 @@ class OrganisationAlias(Alias):
     )
 
     class Meta:
+        app_label = "core"
         ordering = ["organisation", "name"]
         default_permissions = RECORD_PERMISSIONS
         verbose_name = _("organisation alias")
@@ -82,6 +84,7 @@ class OrganisationRelationship(Record):
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["subject__name_en", "kind", "object__name_en"]
         default_permissions = RECORD_PERMISSIONS
         verbose_name = _("organisation relationship")

@@ -7,10 +7,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from ..choices import AttackKind, AttackLinkKind, AttackType, AttributionKind, TargetType, WeaponType
-from ..partial_dates import PartialDateField
-from .base import RECORD_PERMISSIONS, Record, SearchableRecord, low_high, partial_date_order
-from .organisations import Organisation
+from ctdb.core.choices import AttackKind, AttackLinkKind, AttackType, AttributionKind, TargetType, WeaponType
+from ctdb.core.models.base import RECORD_PERMISSIONS, Record, SearchableRecord, low_high, partial_date_order
+from ctdb.core.partial_dates import PartialDateField
+from ctdb.organisations.models import Organisation
 
 
 class Attack(SearchableRecord):
@@ -61,6 +61,7 @@ class Attack(SearchableRecord):
     description_en = models.TextField(_("description (English)"), blank=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["-start", "slug"]
         default_permissions = RECORD_PERMISSIONS
         verbose_name = _("attack")
@@ -121,6 +122,7 @@ class Attribution(Record):
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["attack", "kind", "organisation__name_en"]
         default_permissions = RECORD_PERMISSIONS
         verbose_name = _("attribution")
@@ -161,6 +163,7 @@ class AttackLink(Record):
     )
 
     class Meta:
+        app_label = "core"
         ordering = ["from_attack", "kind"]
         default_permissions = RECORD_PERMISSIONS
         verbose_name = _("attack link")

@@ -10,13 +10,13 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Language
-from ..partial_dates import PartialDateField
-from .actors import Actor, Affiliation
-from .agreements import Agreement, AgreementParty, AgreementTarget
-from .attacks import Attack, AttackLink, Attribution
-from .base import RECORD_PERMISSIONS, Record, SearchableRecord
-from .organisations import Organisation, OrganisationRelationship
+from ctdb.actors.models import Actor, Affiliation
+from ctdb.agreements.models import Agreement, AgreementParty, AgreementTarget
+from ctdb.attacks.models import Attack, AttackLink, Attribution
+from ctdb.core.choices import Language
+from ctdb.core.models.base import RECORD_PERMISSIONS, Record, SearchableRecord
+from ctdb.core.partial_dates import PartialDateField
+from ctdb.organisations.models import Organisation, OrganisationRelationship
 
 
 class Article(SearchableRecord):
@@ -44,6 +44,7 @@ class Article(SearchableRecord):
     text_sha256 = models.CharField(_("SHA-256 of the text"), max_length=64, editable=False)
 
     class Meta:
+        app_label = "core"
         ordering = ["-published", "slug"]
         default_permissions = RECORD_PERMISSIONS
         verbose_name = _("article")
@@ -183,6 +184,7 @@ class Citation(Record):
     TARGET_FIELDS = CITATION_TARGETS
 
     class Meta:
+        app_label = "core"
         ordering = ["article", "start", "slug"]
         default_permissions = RECORD_PERMISSIONS
         verbose_name = _("citation")

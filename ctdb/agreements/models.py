@@ -5,10 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import AgreementKind, AgreementStatus, PartyRole
-from ..partial_dates import PartialDateField
-from .base import RECORD_PERMISSIONS, Record, SearchableRecord, partial_date_order
-from .organisations import Organisation
+from ctdb.core.choices import AgreementKind, AgreementStatus, PartyRole
+from ctdb.core.models.base import RECORD_PERMISSIONS, Record, SearchableRecord, partial_date_order
+from ctdb.core.partial_dates import PartialDateField
+from ctdb.organisations.models import Organisation
 
 
 class Agreement(SearchableRecord):
@@ -33,6 +33,7 @@ class Agreement(SearchableRecord):
     description_en = models.TextField(_("description (English)"), blank=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["-start", "slug"]
         default_permissions = RECORD_PERMISSIONS
         verbose_name = _("cooperation agreement")
@@ -70,6 +71,7 @@ class AgreementParty(Record):
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["agreement", "role", "organisation__name_en"]
         default_permissions = RECORD_PERMISSIONS
         verbose_name = _("agreement party")
@@ -96,6 +98,7 @@ class AgreementTarget(Record):
     )
 
     class Meta:
+        app_label = "core"
         ordering = ["agreement", "organisation__name_en"]
         default_permissions = RECORD_PERMISSIONS
         verbose_name = _("agreement target")
