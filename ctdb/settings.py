@@ -40,6 +40,17 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# The domain folders, each with the same file set (docs/adding-a-record-type.md);
+# every layer finds their files through ctdb.core.domains. Their models keep the
+# `core` app label and tables.
+CTDB_DOMAINS = [
+    "ctdb.sources",
+    "ctdb.organisations",
+    "ctdb.actors",
+    "ctdb.attacks",
+    "ctdb.agreements",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -61,12 +72,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ctdb.core",
-    # Domain folders (ctdb.core.domains), each with the same file set.
-    "ctdb.sources",
-    "ctdb.organisations",
-    "ctdb.actors",
-    "ctdb.attacks",
-    "ctdb.agreements",
+    *CTDB_DOMAINS,
     # Layers over every domain, each owning its management commands.
     "ctdb.api",
     "ctdb.exports",

@@ -1,4 +1,4 @@
 """Agreements (Agreement, AgreementParty, AgreementTarget).
 
-One domain folder, with the same file set as the others (docs/adding-a-record-type.md).
+One domain folder (settings.CTDB_DOMAINS), with the same file set as the others (docs/adding-a-record-type.md).
 """

@@ -22,9 +22,10 @@ count (`attributions_count`) cannot be indexed; a covering index makes it
 an index-only count per record.
 """
 
-from . import data_version, deletions, nested_changes
+from . import data_version, deletions, nested_changes, registry
 
-SEARCHABLE_TABLES = ("core_organisation", "core_actor", "core_attack", "core_agreement", "core_article")
+# Every record model with a `search_text` column gets a trigram index on it.
+SEARCHABLE_TABLES = tuple(model._meta.db_table for model in registry.searchable_models())
 
 # The columns that say where a citation's quote is.
 CITATION_SPAN = 'quote, "start", "end", article_id'

@@ -9,6 +9,8 @@ list of them (issue 13).
   keeping definition order where the keys leave a choice. Writing in this
   order and removing in the reverse one never meets a missing or a still
   referenced row.
+- `extended(order)`: a published order (a file's, say) with the models it
+  does not name placed before what references them.
 - `searchable_models()`: those with a `search_text` column, which the
   database's folded-search index and trigger cover (`database_rules`).
 """
@@ -49,6 +51,20 @@ def load_order():
         placed.append(ready)
         waiting.remove(ready)
     return tuple(placed)
+
+
+def extended(order):
+    """`order`, a published order of some record models, with every record
+    model it leaves out placed as late as it can go: just before the first
+    model that references it, else at the end. A record type added later
+    finds its place without a hand list growing, and what was published
+    keeps its order."""
+    placed = list(order)
+    for model in load_order():
+        if model not in placed:
+            referrers = [position for position, other in enumerate(placed) if model in references(other)]
+            placed.insert(min(referrers, default=len(placed)), model)
+    return placed
 
 
 def removal_order():

@@ -9,7 +9,7 @@ in all of them.
 The files are listed in an order in which they can be loaded: every file
 comes after the files its model's foreign keys point to (an attack's campaign,
 a row of the same file, does not count). Where the keys leave a choice, the
-domains come in INSTALLED_APPS order and each domain's files in the order its
+domains come in CTDB_DOMAINS order and each domain's files in the order its
 module lists them. One table states a place the keys do not give it
 (`Table.after`, see articles.csv in ctdb/sources/export.py), so that the
 order stays the one the dataset has always been published in.
@@ -111,7 +111,7 @@ def in_load_order(tables):
 
 
 def _gathered():
-    """Every domain's tables, domains in INSTALLED_APPS order; a file name declared twice is refused."""
+    """Every domain's tables, domains in CTDB_DOMAINS order; a file name declared twice is refused."""
     tables = tuple(table for module in domain_modules("export") for table in module.TABLES)
     seen = set()
     for table in tables:

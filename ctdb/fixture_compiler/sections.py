@@ -31,11 +31,10 @@ SLUG = "slug"
 INFERRED = "inferred"
 ALIASES = "aliases"  # an entry's other names: the reverse relation of its alias model
 
-# The order of the models in the compiled fixture. It is the order of the
-# committed fixtures/ctdb.json; registry.load_order() gives another valid
-# order, which would rewrite that file's bytes (see `output_order`, which
-# refuses this list if it misses a record model or breaks the foreign keys'
-# order).
+# The order of the models in the compiled fixture: the order of the committed
+# fixtures/ctdb.json (registry.load_order() gives another valid order, which
+# would rewrite that file's bytes). A record model not named here is placed
+# before the first model that references it (`output_order`).
 OUTPUT_ORDER = (
     "core.organisation",
     "core.organisationalias",
@@ -175,7 +174,7 @@ class LinkSection:
 
 
 class Sections:
-    """Every domain's sections, by kind, in the domains' INSTALLED_APPS order."""
+    """Every domain's sections, by kind, in the domains' CTDB_DOMAINS order."""
 
     def __init__(self, found):
         self.records = {section.key: section for section in found if isinstance(section, RecordSection)}
@@ -202,15 +201,16 @@ def sections():
 
 @cache
 def output_order():
-    """OUTPUT_ORDER, checked against the registry: every record model once,
-    each after the models its foreign keys point to."""
+    """OUTPUT_ORDER with any record model it does not name placed before the
+    first model that references it (registry.extended), checked: each model
+    after the models its foreign keys point to."""
     models = {label(model): model for model in registry.record_models()}
-    if sorted(OUTPUT_ORDER) != sorted(models):
-        raise RuntimeError(
-            f"fixture OUTPUT_ORDER must list each record model once: {sorted(set(models) ^ set(OUTPUT_ORDER))}"
-        )
-    for position, name in enumerate(OUTPUT_ORDER):
-        later = {label(model) for model in registry.references(models[name])} - set(OUTPUT_ORDER[:position])
+    unknown = sorted(set(OUTPUT_ORDER) - set(models))
+    if unknown:
+        raise RuntimeError(f"fixture OUTPUT_ORDER names models that are not record models: {unknown}")
+    order = [label(model) for model in registry.extended([models[name] for name in OUTPUT_ORDER])]
+    for position, name in enumerate(order):
+        later = {label(model) for model in registry.references(models[name])} - set(order[:position])
         if later:
             raise RuntimeError(f"fixture OUTPUT_ORDER puts {name} before {', '.join(sorted(later))}")
-    return OUTPUT_ORDER
+    return tuple(order)

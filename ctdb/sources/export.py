@@ -4,6 +4,7 @@ the other files."""
 
 from ctdb.core import models
 from ctdb.core.choices import Language
+from ctdb.core.domains import domain_modules
 from ctdb.exports.columns import (
     Column,
     choice,
@@ -19,20 +20,17 @@ from ctdb.exports.copy import first_non_empty, first_of
 from ctdb.exports.spec import Table
 from ctdb.sources.models import CITATION_TARGETS
 
-# The file each citation target's slug is found in.
-CITATION_TARGET_FILES = {
-    "organisation": "organisations",
-    "actor": "actors",
-    "attack": "attacks",
-    "agreement": "agreements",
-    "attribution": "attributions",
-    "attack_link": "attack_links",
-    "party": "agreement_parties",
-    "agreement_target": "agreement_targets",
-    "relationship": "organisation_relationships",
-    "affiliation": "affiliations",
-}
-assert set(CITATION_TARGET_FILES) == set(CITATION_TARGETS)
+
+def _target_files():
+    """The file each citation target's rows are in: its model's file in the other domains' exports."""
+    files = {}
+    for module in domain_modules("export"):
+        if module.__name__ != __name__:  # this module, still being imported, declares no target's file
+            files.update({table.model: table.name for table in module.TABLES})
+    return {field: files[models.Citation._meta.get_field(field).related_model] for field in CITATION_TARGETS}
+
+
+CITATION_TARGET_FILES = _target_files()
 
 
 def _first_target(*slugs):

@@ -30,7 +30,7 @@ from ctdb.core.registry import load_order, references
 
 @cache
 def modules():
-    """Every domain's `synthetic` module, in INSTALLED_APPS order."""
+    """Every domain's `synthetic` module, in CTDB_DOMAINS order."""
     return tuple(domain_modules("synthetic"))
 
 
@@ -91,5 +91,5 @@ def phases():
 
 
 def fact_writers():
-    """The domains' `write_facts` hooks, in INSTALLED_APPS order."""
+    """The domains' `write_facts` hooks, in CTDB_DOMAINS order."""
     return [module.write_facts for module in modules() if hasattr(module, "write_facts")]

@@ -10,6 +10,10 @@ permissions, a search index if it has search text, and a citation target
 purpose, the lists below say so and why, and are checked too.
 """
 
+import importlib.util
+import re
+from pathlib import Path
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
@@ -18,11 +22,12 @@ from django.core.management import call_command
 from ctdb.api.urls import router
 from ctdb.core import models
 from ctdb.core.database_rules import SEARCHABLE_TABLES
+from ctdb.core.domains import domain_apps
 from ctdb.core.registry import record_models
 from ctdb.core.resources import RESOURCES
 from ctdb.core.roles import ROLES
 from ctdb.exports.spec import TABLES
-from ctdb.fixture_compiler.sections import OUTPUT_ORDER
+from ctdb.fixture_compiler.sections import output_order
 from ctdb.fixture_compiler.sections import sections as fixture_sections
 from ctdb.sources.models import CITATION_TARGETS
 from ctdb.synthetic.discovery import columns as synthetic_columns
@@ -54,8 +59,11 @@ NOT_CITABLE = {
 }
 
 
-def test_the_registry_holds_the_record_models():
-    assert set(RECORD_MODELS) == {getattr(models, name) for name in models.__all__}
+def test_every_record_model_is_declared_in_a_domain_folder():
+    folders = {f"{config.name}.models" for config in domain_apps()}
+    for model in RECORD_MODELS:
+        assert model.__module__ in folders, f"{model.__name__} is declared outside the domain folders ({folders})"
+    assert {getattr(models, name) for name in models.__all__} <= set(RECORD_MODELS)
     assert set(EMBEDDED_IN_API) <= set(RECORD_MODELS) and set(NOT_CITABLE) <= set(RECORD_MODELS)
 
 
@@ -104,7 +112,7 @@ def test_a_dataset_file(model):
 
 @pytest.mark.parametrize("model", RECORD_MODELS, ids=ids)
 def test_a_fixture_section(model):
-    assert model._meta.label_lower in OUTPUT_ORDER, f"{model.__name__} is not in the fixture compiler's OUTPUT_ORDER"
+    assert model._meta.label_lower in output_order(), f"{model.__name__} is not in the compiled fixture"
     found = fixture_sections()
     sections = {section.label for section in [*found.records.values(), *found.links.values()]}
     if model in WRITTEN_IN_OTHER_KEYS:
@@ -169,3 +177,24 @@ def test_a_citation_target(model):
         assert model not in targets, f"{model.__name__} is cited: drop it from NOT_CITABLE"
     else:
         assert model in targets, f"{model.__name__} cannot be cited: no foreign key of Citation points to it"
+
+
+CHECKLIST = Path(__file__).resolve().parents[2] / "docs" / "adding-a-record-type.md"
+
+
+def test_the_checklist_names_every_file_of_every_domain_folder():
+    """docs/adding-a-record-type.md's table of files is each domain folder's file set, no more, no less."""
+    listed = set(re.findall(r"^\| `([a-z_]+\.py)` \|", CHECKLIST.read_text(encoding="utf-8"), re.MULTILINE))
+    for config in domain_apps():
+        present = {path.name for path in Path(config.path).glob("*.py")}
+        assert present == listed, f"{config.name}: {sorted(present ^ listed)} differ from the checklist"
+
+
+def test_the_checklist_names_what_the_code_has():
+    text = CHECKLIST.read_text(encoding="utf-8")
+    from django.conf import settings
+
+    assert "`CTDB_DOMAINS`" in text and settings.CTDB_DOMAINS == [config.name for config in domain_apps()]
+    assert "`CITATION_TARGETS`" in text and "`SCHEMA_VERSION`" in text
+    for module in ("ctdb.core.registry", "ctdb.core.roles", "ctdb.core.database_rules", "ctdb.core.data_version"):
+        assert f"`{module}`" in text and importlib.util.find_spec(module), module

@@ -44,3 +44,15 @@ def test_searchable_models_have_search_text():
         models.Attack,
         models.Article,
     }
+
+
+def test_a_published_order_takes_the_models_it_does_not_name_after_what_they_reference():
+    published = [models.Organisation, models.Article, models.Citation]
+    order = registry.extended(published)
+    assert set(order) == set(registry.record_models())
+    assert [model for model in order if model in published] == published  # kept as published
+    for position, model in enumerate(order):
+        assert registry.references(model) <= set(order[:position]), model.__name__
+    # As late as it can go: what citations support before them, what nothing references at the end.
+    assert order.index(models.Attack) < order.index(models.Citation)
+    assert order[-3:] == [models.Citation, models.OrganisationAlias, models.ActorAlias]
