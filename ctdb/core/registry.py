@@ -34,23 +34,43 @@ def references(model):
     }
 
 
-@cache
-def load_order():
-    """Record models, each after those it references; definition order otherwise."""
-    waiting = record_models()
-    known = set(waiting)
-    placed = []
+class NoOrder(Exception):  # noqa: N818 - what it says: the items have no order
+    """`in_order` found items that need each other; `waiting` holds them."""
+
+    def __init__(self, waiting):
+        super().__init__(waiting)
+        self.waiting = waiting
+
+
+def in_order(items, needs):
+    """`items`, each after every item `needs(item)` gives that is among them,
+    in the given order wherever that leaves a choice (the first item whose
+    needs are met goes next). Raises NoOrder if some need each other. The
+    one ordering rule behind the models' load order, the dataset's file order
+    and synthetic data's phase order."""
+    waiting, placed = list(items), []
+    present = {id(item) for item in waiting}
     while waiting:
+        done = {id(item) for item in placed}
         ready = next(
-            (model for model in waiting if (references(model) & known) <= set(placed)),
+            (item for item in waiting if {id(need) for need in needs(item)} & present <= done),
             None,
         )
         if ready is None:
-            names = ", ".join(model.__name__ for model in waiting)
-            raise RuntimeError(f"the foreign keys of {names} form a cycle: no load order exists")
+            raise NoOrder(waiting)
         placed.append(ready)
         waiting.remove(ready)
     return tuple(placed)
+
+
+@cache
+def load_order():
+    """Record models, each after those it references; definition order otherwise."""
+    try:
+        return in_order(record_models(), references)
+    except NoOrder as cycle:
+        names = ", ".join(model.__name__ for model in cycle.waiting)
+        raise RuntimeError(f"the foreign keys of {names} form a cycle: no load order exists") from None
 
 
 def extended(order):

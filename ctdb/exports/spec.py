@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from ..core.choices import AliasKind, Language
 from ..core.domains import domain_modules
-from ..core.registry import references
+from ..core.registry import NoOrder, in_order, references
 from .columns import Column, choice, reference, text
 
 # Bump on any change to a file or a column: consumers check it.
@@ -86,9 +86,9 @@ def in_load_order(tables):
 
     A table needs those of the models its model's foreign keys point to and
     those it names in `after`. Of the tables whose needs are met, the first
-    in the given order is placed next, as `ctdb.core.registry.load_order()`
-    does for models, so that the given order decides wherever the keys allow
-    either.
+    in the given order is placed next (`ctdb.core.registry.in_order`, as for
+    the models' load order), so that the given order decides wherever the
+    keys allow either.
     """
     by_model = {table.model: table for table in tables}
     names = {table.name for table in tables}
@@ -99,15 +99,12 @@ def in_load_order(tables):
             raise LookupError(f"{table.name} is listed after {sorted(unknown)}: no such files")
         needs[table.name] = {by_model[model].name for model in references(table.model) if model in by_model}
         needs[table.name] |= set(table.after)
-    waiting, placed = list(tables), []
-    while waiting:
-        written = {table.name for table in placed}
-        ready = next((table for table in waiting if needs[table.name] <= written), None)
-        if ready is None:
-            raise RuntimeError(f"{', '.join(table.name for table in waiting)} need each other: no file order exists")
-        placed.append(ready)
-        waiting.remove(ready)
-    return tuple(placed)
+    by_name = {table.name: table for table in tables}
+    try:
+        return in_order(tables, lambda table: [by_name[name] for name in needs[table.name]])
+    except NoOrder as cycle:
+        names = ", ".join(table.name for table in cycle.waiting)
+        raise RuntimeError(f"{names} need each other: no file order exists") from None
 
 
 def _gathered():

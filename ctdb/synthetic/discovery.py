@@ -25,7 +25,7 @@ from functools import cache
 from django.core.exceptions import ImproperlyConfigured
 
 from ctdb.core.domains import domain_modules
-from ctdb.core.registry import load_order, references
+from ctdb.core.registry import NoOrder, in_order, load_order, references
 
 
 @cache
@@ -79,14 +79,12 @@ def phases():
         return {other for other in makers if other is not module and written[other] & referenced}
 
     waiting = sorted(makers, key=lambda module: min(position[model] for model in written[module]))
-    placed = []
-    while waiting:
-        ready = next((module for module in waiting if needs(module) <= set(placed)), None)
-        if ready is None:
-            names = ", ".join(module.__name__ for module in waiting)
-            raise ImproperlyConfigured(f"the synthetic records of {names} refer to each other: no phase order exists")
-        placed.append(ready)
-        waiting.remove(ready)
+    try:
+        placed = in_order(waiting, needs)
+    except NoOrder as cycle:
+        names = ", ".join(module.__name__ for module in cycle.waiting)
+        message = f"the synthetic records of {names} refer to each other: no phase order exists"
+        raise ImproperlyConfigured(message) from None
     return tuple(phase for module in placed for phase in module.PHASES)
 
 
