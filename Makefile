@@ -89,7 +89,7 @@ benchmark: install ## Benchmark at SIZES attacks (default 10000,200000,1000000; 
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-benchmark-only-key} DJANGO_LOG_LEVEL=WARNING $(PY) manage.py benchmark --sizes $(SIZES) --markdown var/benchmark.md
 
 .PHONY: loadtest
-loadtest: install ## Load test docker-compose's gunicorn behind nginx: 200k attacks, 50 req/s, 6 deep-page and 4 slow clients, 60 s (needs DATABASE_URL)
+loadtest: install ## Load test docker-compose's gunicorn behind nginx: 200k attacks, 50 req/s (ramped over 5 s), 6 deep-page and 4 slow clients, an edit at 30 s, 60 s (needs DATABASE_URL)
 	$(VENV)/bin/pip install --quiet -r loadtest/requirements.txt
 	loadtest/run.sh $(or $(N),200000) $(or $(RATE),50) $(or $(SECONDS),60)
 

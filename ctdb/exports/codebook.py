@@ -91,7 +91,8 @@ def markdown(book=None):
     lines = [
         "# ctdb dataset codebook",
         "",
-        f"Schema version {book['schema_version']}. Generated from `ctdb/exports/spec.py`: do not edit by hand.",
+        f"Schema version {book['schema_version']}. Generated from the domains' `ctdb/<domain>/export.py` "
+        "(gathered by `ctdb/exports/spec.py`): do not edit by hand.",
         "",
         "## Conventions",
         "",
