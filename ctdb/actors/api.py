@@ -97,6 +97,7 @@ class ActorViewSet(RecordViewSet):
         cited(),
     )
     serializer_class = ActorSerializer
+    page_queries = 6
     filterset_class = ActorFilterSet
     ordering_fields = ("name_en", "name_ar", *RECORD_ORDERING)
     ordering = ("name_en", "slug")
@@ -108,6 +109,7 @@ class AffiliationViewSet(RecordViewSet):
 
     queryset = joined(AffiliationSerializer).prefetch_related(cited())
     serializer_class = AffiliationSerializer
+    page_queries = 3
     filterset_class = AffiliationFilterSet
     ordering_fields = ("role", "start", *RECORD_ORDERING)
     search_fields = ("actor__search_text", "organisation__search_text")

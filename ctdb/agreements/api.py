@@ -124,6 +124,7 @@ class AgreementViewSet(RecordViewSet):
         cited(),
     )
     serializer_class = AgreementSerializer
+    page_queries = 7
     filterset_class = AgreementFilterSet
     ordering_fields = ("start", "name_en", "name_ar", "kind", "status", *RECORD_ORDERING)
     ordering = ("-start", "slug")
@@ -136,6 +137,7 @@ class AgreementPartyViewSet(RecordViewSet):
 
     queryset = joined(AgreementPartySerializer).prefetch_related(cited())
     serializer_class = AgreementPartySerializer
+    page_queries = 3
     filterset_class = AgreementPartyFilterSet
     ordering_fields = ("role", "start", *RECORD_ORDERING)
     search_fields = ("agreement__search_text", "organisation__search_text")

@@ -4,14 +4,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ctdb.core.choices import DatePrecision
-
-PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+from ctdb.core.partial_dates import VALID_PATTERN
 
 
 @extend_schema_field(
     {
         "type": "string",
-        "pattern": PARTIAL_DATE_PATTERN,
+        "pattern": VALID_PATTERN,  # the one rule, as the filters and the models apply it
         "example": "2016-07",
         "description": "Partial ISO date: YYYY, YYYY-MM or YYYY-MM-DD, only as precise as the source.",
     }

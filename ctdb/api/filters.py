@@ -38,7 +38,6 @@ from .cache import parameters_of
 
 MAX_SEARCH_TERMS = 10
 # Exactly the partial dates the API takes: no year 0000, no 2016-02-30, 29 February only in leap years.
-PARTIAL_DATE_PATTERN = partial_dates.VALID_PATTERN
 COUNTRY_CODE_PATTERN = r"^[A-Za-z]{2}$"
 # Any string without a NUL character, which no column holds and PostgreSQL refuses in a query.
 NO_NUL_PATTERN = r"^[^\x00]*$"
@@ -303,7 +302,7 @@ class PartialDateFilter(django_filters.CharFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("validators", [validate_partial_date])
         super().__init__(*args, **kwargs)
-        documented_as(self, pattern=PARTIAL_DATE_PATTERN)
+        documented_as(self, pattern=partial_dates.VALID_PATTERN)
 
     def surely(self):
         """Whether a record's date must surely fall within the range (`date_match=within`)."""

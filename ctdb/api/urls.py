@@ -9,11 +9,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from ctdb.core.domains import domain_modules
+from ctdb.core.registry import extended
 
 # The order /api/v1/ has listed its routes in since it was published. It
 # follows no rule the routes could be sorted by (each domain's record first,
 # in domain order, then the link records in an order of their own), so it is
-# kept as it was; a route not named here is listed after these, in domain order.
+# kept as it was. A route not named here is placed by its model's foreign
+# keys (`registry.extended`): before the first listed route whose model
+# references it (a new citable record comes before citations), else last.
 PUBLISHED_ORDER = (
     "articles",
     "organisations",
@@ -31,8 +34,9 @@ PUBLISHED_ORDER = (
 def routes():
     """Every domain's routes, in the order /api/v1/ lists them."""
     found = [route for module in domain_modules("api") for route in module.ROUTES]
-    place = {prefix: index for index, prefix in enumerate(PUBLISHED_ORDER)}
-    return sorted(found, key=lambda route: place.get(route[0], len(place)))
+    model = {prefix: viewset.queryset.model for prefix, viewset, _basename in found}
+    order = extended([model[prefix] for prefix in PUBLISHED_ORDER if prefix in model])
+    return sorted(found, key=lambda route: order.index(model[route[0]]))
 
 
 router = DefaultRouter()

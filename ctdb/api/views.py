@@ -83,6 +83,10 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = RECORD_ORDERING
     ordering = ("slug",)
     search_fields = ()
+    # The queries a page of the list costs, whatever its size, its count
+    # included: each resource states it beside the prefetches that make it,
+    # and the tests hold every page to it (tests/api/base.py).
+    page_queries = None
 
     @action(detail=False, pagination_class=SyncPagination, filter_backends=SYNC_FILTER_BACKENDS)
     def sync(self, request, *args, **kwargs):

@@ -44,7 +44,7 @@ class AttributionSerializer(RecordSerializer, CitedSerializer):
 class AttackSerializer(RecordSerializer, CitedSerializer):
     campaign = Brief(allow_null=True)
     attributions = Brief(many=True)
-    related_attacks = serializers.SerializerMethodField(help_text="Links to other attacks, in either direction.")
+    attack_links = serializers.SerializerMethodField(help_text="Links to other attacks, in either direction.")
     campaign_attacks = Brief(many=True, help_text="For a campaign: the attacks that belong to it.")
 
     class Meta:
@@ -72,7 +72,7 @@ class AttackSerializer(RecordSerializer, CitedSerializer):
             "wounded_high",
             "description_en",
             "attributions",
-            "related_attacks",
+            "attack_links",
             "campaign_attacks",
             "citations",
             *RECORD_FIELDS,
@@ -84,13 +84,13 @@ class AttackSerializer(RecordSerializer, CitedSerializer):
             "attribution_organisations": "attributions.organisation.slug",
             "attribution_kinds": "attributions.kind",
             "attribution_accused_by": "attributions.accused_by.slug",
-            "related_attack_links": "related_attacks.slug",
+            "attack_link_slugs": "attack_links.slug",
             "campaign_attack_slugs": "campaign_attacks.slug",
             **CITATION_COLUMNS,
         }
 
     @extend_schema_field(AttackLinkSerializer(many=True, brief=True))
-    def get_related_attacks(self, attack):
+    def get_attack_links(self, attack):
         links = sorted([*related(attack, "links_from"), *related(attack, "links_to")], key=lambda link: link.slug)
         return self.nested(AttackLinkSerializer).to_representation(links)
 
@@ -164,6 +164,7 @@ class AttackViewSet(RecordViewSet):
         listed_citations(),
     )
     serializer_class = AttackSerializer
+    page_queries = 10
     filterset_class = AttackFilterSet
     ordering_fields = ("start", "name_en", "name_ar", "country", "killed_low", "killed_high", *RECORD_ORDERING)
     ordering = ("-start", "slug")
@@ -176,6 +177,7 @@ class AttributionViewSet(RecordViewSet):
 
     queryset = joined(AttributionSerializer).prefetch_related(cited())
     serializer_class = AttributionSerializer
+    page_queries = 3
     filterset_class = AttributionFilterSet
     ordering_fields = ("kind", *RECORD_ORDERING)
     search_fields = ("attack__search_text", "organisation__search_text")

@@ -42,8 +42,8 @@ DEPENDS_ON = {
     ("core.organisation", "attributions_count"): {"attributions": ()},
     ("core.organisation", "affiliations_count"): {"affiliations": ()},
     ("core.organisation", "agreements_count"): {"agreement_parties": ()},
-    ("core.citation", "target_type"): {},
-    ("core.citation", "target_slug"): {name: ("slug",) for name in CITATION_TARGETS},
+    ("core.citation", "record_type"): {},
+    ("core.citation", "record_slug"): {name: ("slug",) for name in CITATION_TARGETS},
 }
 
 EVENTS = ("insert", "update", "delete")

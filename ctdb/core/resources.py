@@ -7,8 +7,8 @@ appears in imports and exports without a second edit.
 An export has the columns of the dataset export's file for the model
 (declared once in its domain's export.py, gathered by ctdb/exports/spec.py), each
 cell written as that file writes it; an import takes those columns too
-(related records as `<field>_slug`, a citation's `target_type` and
-`target_slug`), besides the model's own field names, so that an exported
+(related records as `<field>_slug`, a citation's `record_type` and
+`record_slug`), besides the model's own field names, so that an exported
 file imports back.
 """
 
@@ -25,9 +25,10 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import RowResult
 
+from ctdb.core.bulk import create_with_history, update_with_history
 from ctdb.exports.spec import TABLES
 from ctdb.exports.writer import table_rows
-from ctdb.ops.imports import StrictImportMixin, create_with_history, update_with_history
+from ctdb.ops.imports import StrictImportMixin
 from ctdb.sources.models import CITATION_TARGETS
 
 from . import models
@@ -64,16 +65,16 @@ def read_export_columns(table, resource, dataset):
     to its field; columns the export derives from others (a date's
     precision) are dropped."""
     headers = list(dataset.headers or [])
-    if table.model is models.Citation and {"target_type", "target_slug"} <= set(headers):
-        kinds, slugs = dataset["target_type"], dataset["target_slug"]
+    if table.model is models.Citation and {"record_type", "record_slug"} <= set(headers):
+        kinds, slugs = dataset["record_type"], dataset["record_slug"]
         unknown = sorted({kind for kind in kinds if kind not in CITATION_TARGETS})
         if unknown:
             raise ValueError(
-                _("Unknown target_type %(unknown)s: it can be %(allowed)s.")
+                _("Unknown record_type %(unknown)s: it can be %(allowed)s.")
                 % {"unknown": ", ".join(map(repr, unknown)), "allowed": ", ".join(CITATION_TARGETS)}
             )
-        del dataset["target_type"]
-        del dataset["target_slug"]
+        del dataset["record_type"]
+        del dataset["record_slug"]
         for field in CITATION_TARGETS:
             if field not in headers:
                 cells = [slug if kind == field else "" for kind, slug in zip(kinds, slugs, strict=True)]

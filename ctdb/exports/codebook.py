@@ -6,7 +6,7 @@
 
 from ..ops.spreadsheets import NEEDS_ESCAPE
 from .columns import FREE_TEXT_TYPES, TYPES
-from .spec import SCHEMA_VERSION, SYNTHETIC_PREFIX, TABLES
+from .spec import CHANGES, SCHEMA_VERSION, SYNTHETIC_PREFIX, TABLES
 
 _FREE_TEXT = ", ".join(f"`{kind}`" for kind in FREE_TEXT_TYPES[:-1]) + f" or `{FREE_TEXT_TYPES[-1]}`"
 _PATTERN = NEEDS_ESCAPE.replace("\t", "\\t").replace("\r", "\\r")
@@ -55,6 +55,7 @@ def codebook():
         "schema_version": SCHEMA_VERSION,
         "conventions": CONVENTIONS,
         "types": TYPES,
+        "changes": [{"schema_version": version, "change": text} for version, text in CHANGES.items()],
         "files": [
             {
                 "name": table.filename,
@@ -100,6 +101,8 @@ def markdown(book=None):
     lines += [f"- **{name.replace('_', ' ')}**: {text}" for name, text in book["conventions"].items()]
     lines += ["", "## Column types", "", "| type | how it is written |", "| --- | --- |"]
     lines += [f"| `{name}` | {_cell(text)} |" for name, text in book["types"].items()]
+    lines += ["", "## Changes", ""]
+    lines += [f"- **{change['schema_version']}**: {change['change']}" for change in book["changes"]]
     lines += ["", "## Files", ""]
     lines += [f"- [`{file['name']}`](#{file['name'].replace('.', '')}): {file['meaning']}" for file in book["files"]]
     for file in book["files"]:

@@ -8,19 +8,25 @@ exported timestamps, so that exporting again gives the same files.
 Meant for restoring a release or checking an export, not for merging into a
 database that already holds records: a slug present in both is refused by
 the unique constraint.
+
+Only a dataset of this code's schema version is read (`check_dataset`, before
+anything is written): files of another version would read wrong, and one of a
+version before a rename (`spec.RENAMES`) lacks files this code expects.
 """
 
 import csv
 import hashlib
+import json
 from pathlib import Path
 
 from ..core import nested_changes
 from ..core.arabic import search_text
+from ..core.bulk import insert_records, record_history
 from ..core.models import Citation
 from ..core.models.base import SearchableRecord
 from ..sources.export import CITATION_TARGET_FILES
 from .columns import cells_from_file
-from .spec import TABLES, TABLES_BY_NAME
+from .spec import CHANGES, RENAMES, SCHEMA_VERSION, TABLES, TABLES_BY_NAME
 
 DEFAULT_BATCH_SIZE = 2000
 
@@ -58,6 +64,75 @@ def _read(path):
         yield from csv.reader(file)
 
 
+def _header(path):
+    return next(_read(path), None)
+
+
+def _version(text):
+    """A schema version as numbers, so that 1.10 comes after 1.9; None if it is not one."""
+    try:
+        return tuple(int(part) for part in str(text).split("."))
+    except ValueError:
+        return None
+
+
+def _last_before(version):
+    """The schema version before `version`, as the codebook's changes list them."""
+    earlier = [known for known in CHANGES if _version(known) < _version(version)]
+    return max(earlier, key=_version, default=None)
+
+
+def _renamed_since(version):
+    """The renames made after schema version `version` (all of them if it is no version)."""
+    given = _version(version)
+    return [renames for renames in RENAMES if given is None or given < _version(renames.version)]
+
+
+def old_names(directory):
+    """The files and columns in `directory` under a name a later schema
+    version changed: [(the version that renamed it, old name, new name)]."""
+    found = []
+    for renames in RENAMES:
+        found += [(renames.version, old, new) for old, new in renames.files.items() if (directory / old).exists()]
+        for file, columns in renames.columns.items():
+            header = (_header(directory / file) if (directory / file).exists() else None) or ()
+            found += [(renames.version, f"{file}'s {old}", new) for old, new in columns.items() if old in header]
+    return found
+
+
+def check_dataset(directory):
+    """Refuse, before anything is written, a dataset this code would read
+    wrong or in part: a manifest of another schema version, a file or column
+    still under the name of an older version, a missing file, a header that
+    is not the codebook's."""
+    directory = Path(directory)
+    manifest = directory / "manifest.json"
+    if manifest.exists():
+        try:
+            version = json.loads(manifest.read_text(encoding="utf-8")).get("schema_version")
+        except (ValueError, AttributeError):
+            raise DatasetError("manifest.json is not a manifest (a JSON object with a schema_version)") from None
+        # Cells are read by the rules of this schema version (a formula cell's
+        # apostrophe, 1.2), and files by its names (2.0).
+        if version != SCHEMA_VERSION:
+            since = _renamed_since(version)
+            renamed = "".join(f" ({renames.version} renamed {renames.described()})" for renames in since)
+            raise DatasetError(f"the export has schema version {version}; this code reads {SCHEMA_VERSION}{renamed}")
+    old = old_names(directory)
+    if old:
+        newest = max((version for version, _old, _new in old), key=_version)
+        before = _last_before(newest)
+        of = f"schema version {before} or earlier" if before else f"a schema version before {newest}"
+        names = "; ".join(f"{old_name} (now {new_name})" for _renamed_in, old_name, new_name in old)
+        raise DatasetError(f"the files are of {of}: {names}; this code reads schema version {SCHEMA_VERSION}")
+    for table in TABLES:
+        path = directory / table.filename
+        if not path.exists():
+            raise DatasetError(f"{table.filename} is missing")
+        if _header(path) != table.header:
+            raise DatasetError(f"{table.filename}: the header is not the codebook's columns {table.header}")
+
+
 def _instance(table, row, slugs, where, pending):
     model = table.model
     values = {}
@@ -79,10 +154,10 @@ def _instance(table, row, slugs, where, pending):
                 value = None
             values[column.field] = value
     if model is Citation:
-        target = cells["target_type"]
+        target = cells["record_type"]
         if target not in CITATION_TARGET_FILES:
-            raise DatasetError(f"{where}: unknown target_type {target!r}")
-        values[f"{target}_id"] = slugs.resolve(CITATION_TARGET_FILES[target], cells["target_slug"], where)
+            raise DatasetError(f"{where}: unknown record_type {target!r}")
+        values[f"{target}_id"] = slugs.resolve(CITATION_TARGET_FILES[target], cells["record_slug"], where)
     instance = model(**values)
     # bulk_create bypasses save(): fill what save() would compute.
     if isinstance(instance, SearchableRecord):
@@ -95,23 +170,30 @@ def _instance(table, row, slugs, where, pending):
 
 
 def import_table(table, path, slugs, *, using="default", batch_size=DEFAULT_BATCH_SIZE):
-    """Insert every row of one file; return the number of rows."""
+    """Insert every row of one file, each record with one "+" historical
+    row; return the number of rows.
+
+    The history is written last, once the rows that name a row of this same
+    file (an attack's campaign) are linked: a "+" row per record holding what
+    was restored, rather than a "+" without the campaign and then a "~"
+    recording a change nobody made. Its change reason names the export.
+    """
     rows = _read(path)
     header = next(rows, None)
     if header != table.header:
         raise DatasetError(f"{path.name}: the header is not the codebook's columns {table.header}")
     manager = table.model._default_manager.using(using)
-    batch, pending, count = [], [], 0
+    batch, pending, pks = [], [], []
     for line, row in enumerate(rows, start=2):
         if len(row) != len(header):
             raise DatasetError(f"{path.name} line {line}: {len(row)} cells for {len(header)} columns")
         batch.append(_instance(table, row, slugs, f"{path.name} line {line}", pending))
         if len(batch) >= batch_size:
-            manager.bulk_create(batch)
-            count += len(batch)
+            insert_records(table.model, batch, batch_size=batch_size, using=using)
+            pks.extend(record.pk for record in batch)
             batch = []
-    manager.bulk_create(batch)
-    count += len(batch)
+    insert_records(table.model, batch, batch_size=batch_size, using=using)
+    pks.extend(record.pk for record in batch)
     slugs.forget(table.name)
     if pending:
         # Attacks naming their campaign, once every attack has an id.
@@ -122,15 +204,19 @@ def import_table(table, path, slugs, *, using="default", batch_size=DEFAULT_BATC
             updates.append((instance, field))
         for field in {field for _instance, field in updates}:
             manager.bulk_update([i for i, f in updates if f == field], [field], batch_size=batch_size)
-    return count
+    reason = f"import_dataset {path.parent.name}"[:100]  # the length of history_change_reason
+    record_history(table.model, pks, "+", change_reason=reason, using=using)
+    return len(pks)
 
 
 def import_dataset(directory, *, using="default", batch_size=DEFAULT_BATCH_SIZE):
-    """Load every file of an export into the database, in one transaction.
+    """Load every file of an export into the database, in one transaction,
+    once `check_dataset` finds it of this schema version and complete.
 
     Return {file name: rows inserted}.
     """
     directory = Path(directory)
+    check_dataset(directory)
     slugs = _Slugs(using)
     counts = {}
     # Every row arrives with its exported time: moving the records that embed

@@ -25,15 +25,55 @@ Naming scheme:
 """
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..core.choices import AliasKind, Language
 from ..core.domains import domain_modules
 from ..core.registry import NoOrder, in_order, references
 from .columns import Column, choice, reference, text
 
-# Bump on any change to a file or a column: consumers check it.
-SCHEMA_VERSION = "1.2"  # 1.1: rows end in LF, not CRLF; 1.2: formula cells get an apostrophe
+
+@dataclass(frozen=True)
+class Renames:
+    """The files and columns a schema version renamed: a consumer of an older
+    version reads them under their new names, and the importer recognises
+    (and refuses) a dataset that still has the old ones."""
+
+    version: str
+    files: dict = field(default_factory=dict)  # old file name -> new file name
+    columns: dict = field(default_factory=dict)  # file name (new) -> {old column: new column}
+
+    def described(self):
+        """What was renamed, old name to new: "`a.csv` to `b.csv`, b.csv's `x` to `y`"."""
+        renamed = [f"`{old}` to `{new}`" for old, new in self.files.items()]
+        for file, names in self.columns.items():
+            renamed += [f"{file}'s `{old}` to `{new}`" for old, new in names.items()]
+        return ", ".join(renamed)
+
+
+# One name per concept across the model, the API, the dataset and the
+# fixtures (issue 13): the relationships between organisations are
+# `relationships` everywhere; what a citation supports is a record, its kind
+# `record_type` (attacks.csv's `target_type` is GTD's category of target).
+RENAMES = (
+    Renames(
+        "2.0",
+        files={"organisation_relationships.csv": "relationships.csv"},
+        columns={"citations.csv": {"target_type": "record_type", "target_slug": "record_slug"}},
+    ),
+)
+
+# What each schema version changed, newest first (the codebook's "Changes").
+# Any change to a file or a column adds a version here: consumers check it.
+CHANGES = {
+    "2.0": f"Breaking: renamed {RENAMES[0].described()}. The API's citations use the same names, and its "
+    "attacks list their `attack_links` (formerly `related_attacks`).",
+    "1.2": "A formula cell gets an apostrophe in front (see formula cells).",
+    "1.1": "Rows end in LF, not CRLF.",
+}
+
+# The newest version: what the manifest and the codebook say.
+SCHEMA_VERSION = next(iter(CHANGES))
 
 # Every synthetic row's slug starts with this, so that synthetic data can be
 # told apart from curated data, and removed, by slug alone.

@@ -142,6 +142,7 @@ class OrganisationViewSet(RecordViewSet):
         cited(),
     )
     serializer_class = OrganisationSerializer
+    page_queries = 8
     filterset_class = OrganisationFilterSet
     ordering_fields = ("name_en", "name_ar", "kind", "country", "founded", "attributions_count", *RECORD_ORDERING)
     ordering = ("name_en", "slug")
@@ -154,6 +155,7 @@ class RelationshipViewSet(RecordViewSet):
 
     queryset = joined(RelationshipSerializer).prefetch_related(cited())
     serializer_class = RelationshipSerializer
+    page_queries = 3
     filterset_class = RelationshipFilterSet
     ordering_fields = ("kind", "start", *RECORD_ORDERING)
     search_fields = ("subject__search_text", "object__search_text")

@@ -32,7 +32,7 @@ TABLES = (
         order_by=("organisation__slug", "name"),
     ),
     Table(
-        "organisation_relationships",
+        "relationships",
         models.OrganisationRelationship,
         "Typed, dated links between two organisations: the subject is `kind` the object "
         "(ISKP is `branch_of` the Islamic State).",

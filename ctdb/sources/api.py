@@ -7,6 +7,7 @@ citation's brief form shows.
 
 import django_filters
 from django.db.models import Prefetch
+from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 
@@ -70,13 +71,13 @@ class CitationSerializer(RecordSerializer):
     # none; the brief form's is `Meta.brief_description`.
 
     article = Brief()
-    target_type = serializers.ChoiceField(
+    record_type = serializers.ChoiceField(
         choices=CITATION_TARGETS,
         source="target_field",
         read_only=True,
         help_text="Which kind of record or link this citation supports.",
     )
-    target_slug = serializers.SerializerMethodField(help_text="Slug of the record or link this citation supports.")
+    record_slug = serializers.SerializerMethodField(help_text="Slug of the record or link this citation supports.")
 
     class Meta:
         model = Citation
@@ -88,17 +89,17 @@ class CitationSerializer(RecordSerializer):
             "end",
             "translation_en",
             "note",
-            "target_type",
-            "target_slug",
+            "record_type",
+            "record_slug",
             *RECORD_FIELDS,
         )
         brief_fields = ("slug", "quote", "translation_en", "note", "start", "end", "article")
         brief_description = """The sentence that supports a record: `quote` is `article`'s text at
         the character offsets [start, end)."""
-        # `target_slug` is computed, so not a scalar column by itself; with `target_type` it says what is supported.
-        csv_columns = {"article_slug": "article.slug", "target_slug": "target_slug"}
+        # `record_slug` is computed, so not a scalar column by itself; with `record_type` it says what is supported.
+        csv_columns = {"article_slug": "article.slug", "record_slug": "record_slug"}
 
-    def get_target_slug(self, citation) -> str:
+    def get_record_slug(self, citation) -> str:
         return citation.target.slug
 
 
@@ -128,31 +129,37 @@ class ArticleFilterSet(RecordFilterSet):
         fields = ()
 
 
-class CitationFilterSet(RecordFilterSet):
+class CitationFilters(RecordFilterSet):
+    """The filters of citations but those on what each supports (CitationFilterSet)."""
+
     article = slug_of("article", "article quoted")
     date_from, date_to, date_match = date_range("article__published", "publication date of the article")
-    target_type = django_filters.ChoiceFilter(
+    record_type = django_filters.ChoiceFilter(
         choices=[(target, target) for target in CITATION_TARGETS],
-        method="filter_target_type",
+        method="filter_record_type",
         help_text="Which kind of record or link the citation supports.",
     )
-    organisation = slug_of("organisation", "organisation supported")
-    actor = slug_of("actor", "actor supported")
-    attack = slug_of("attack", "attack supported")
-    agreement = slug_of("agreement", "agreement supported")
-    attribution = slug_of("attribution", "attribution supported")
-    attack_link = slug_of("attack_link", "link between attacks supported")
-    party = slug_of("party", "agreement party supported")
-    agreement_target = slug_of("agreement_target", "agreement target supported")
-    relationship = slug_of("relationship", "organisation relationship supported")
-    affiliation = slug_of("affiliation", "affiliation supported")
 
     class Meta:
         model = Citation
         fields = ()
 
-    def filter_target_type(self, queryset, name, value: str):
+    def filter_record_type(self, queryset, name, value: str):
         return queryset.filter(**{f"{value}__isnull": False})
+
+
+def _target_filter(field):
+    with translation.override("en"):
+        return slug_of(field, f"{Citation._meta.get_field(field).verbose_name} supported")
+
+
+# With a filter for each kind of record a citation can support, by the name of
+# its foreign key on Citation (`?attack=<slug>`): a new target brings its own.
+CitationFilterSet = type(
+    "CitationFilterSet",
+    (CitationFilters,),
+    {"__module__": __name__, **{field: _target_filter(field) for field in CITATION_TARGETS}},
+)
 
 
 # What a cited record shows of each citation and its article (a citation's brief form), and the column of
@@ -184,6 +191,7 @@ class ArticleViewSet(RecordViewSet):
 
     queryset = joined(ArticleSerializer).annotate(citations_count=count_of(Citation, "article"))
     serializer_class = ArticleSerializer
+    page_queries = 2
     filterset_class = ArticleFilterSet
     ordering_fields = ("published", "title", *RECORD_ORDERING)
     ordering = ("-published", "slug")
@@ -199,11 +207,12 @@ class ArticleViewSet(RecordViewSet):
 class CitationViewSet(RecordViewSet):
     """The evidence: each citation is a verbatim sentence of an article
     (`quote` at character offsets [start, end) of its text) supporting
-    exactly one record or link, named by `target_type` and `target_slug`."""
+    exactly one record or link, named by `record_type` and `record_slug`."""
 
-    # With the record each supports, for `target_slug`.
+    # With the record each supports, for `record_slug`.
     queryset = joined(CitationSerializer).select_related(*CITATION_TARGETS)
     serializer_class = CitationSerializer
+    page_queries = 2
     filterset_class = CitationFilterSet
     ordering_fields = ("article__slug", "start", *RECORD_ORDERING)
     ordering = ("article__slug", "start", "slug")

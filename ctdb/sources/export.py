@@ -99,7 +99,7 @@ TABLES = (
                 required=True,
             ),
             Column(
-                "target_type",
+                "record_type",
                 "choice",
                 "Which file the supported row is in: " + _CITATION_TARGET_LIST + ".",
                 _TARGET_SOURCES,
@@ -110,9 +110,9 @@ TABLES = (
                 required=True,
             ),
             Column(
-                "target_slug",
+                "record_slug",
                 "reference",
-                "The slug of the row this citation supports, in the file named by `target_type`.",
+                "The slug of the row this citation supports, in the file named by `record_type`.",
                 _TARGET_SOURCES,
                 _first_slug,
                 str,

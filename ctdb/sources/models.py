@@ -115,6 +115,14 @@ def _exactly_one_of(fields):
     )
 
 
+def supports(model, verbose_name):
+    """A citation's key to a kind of record it can support: empty unless it
+    is the one, and protecting the record while a citation supports it."""
+    return models.ForeignKey(
+        model, models.PROTECT, null=True, blank=True, related_name="citations", verbose_name=verbose_name
+    )
+
+
 class Citation(Record):
     """The sentence of an article that supports one record or link.
 
@@ -130,56 +138,16 @@ class Citation(Record):
     note = models.TextField(_("note"), blank=True)
 
     # Exactly one of these is set: the record or link this citation supports.
-    organisation = models.ForeignKey(
-        Organisation, models.PROTECT, null=True, blank=True, related_name="citations", verbose_name=_("organisation")
-    )
-    actor = models.ForeignKey(
-        Actor, models.PROTECT, null=True, blank=True, related_name="citations", verbose_name=_("actor")
-    )
-    attack = models.ForeignKey(
-        Attack, models.PROTECT, null=True, blank=True, related_name="citations", verbose_name=_("attack")
-    )
-    agreement = models.ForeignKey(
-        Agreement,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="citations",
-        verbose_name=_("cooperation agreement"),
-    )
-    attribution = models.ForeignKey(
-        Attribution, models.PROTECT, null=True, blank=True, related_name="citations", verbose_name=_("attribution")
-    )
-    attack_link = models.ForeignKey(
-        AttackLink, models.PROTECT, null=True, blank=True, related_name="citations", verbose_name=_("attack link")
-    )
-    party = models.ForeignKey(
-        AgreementParty,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="citations",
-        verbose_name=_("agreement party"),
-    )
-    agreement_target = models.ForeignKey(
-        AgreementTarget,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="citations",
-        verbose_name=_("agreement target"),
-    )
-    relationship = models.ForeignKey(
-        OrganisationRelationship,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="citations",
-        verbose_name=_("organisation relationship"),
-    )
-    affiliation = models.ForeignKey(
-        Affiliation, models.PROTECT, null=True, blank=True, related_name="citations", verbose_name=_("affiliation")
-    )
+    organisation = supports(Organisation, _("organisation"))
+    actor = supports(Actor, _("actor"))
+    attack = supports(Attack, _("attack"))
+    agreement = supports(Agreement, _("cooperation agreement"))
+    attribution = supports(Attribution, _("attribution"))
+    attack_link = supports(AttackLink, _("attack link"))
+    party = supports(AgreementParty, _("agreement party"))
+    agreement_target = supports(AgreementTarget, _("agreement target"))
+    relationship = supports(OrganisationRelationship, _("organisation relationship"))
+    affiliation = supports(Affiliation, _("affiliation"))
 
     TARGET_FIELDS = CITATION_TARGETS
 

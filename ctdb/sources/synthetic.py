@@ -29,7 +29,7 @@ ARTICLE_FACTS = (6, 20)
 def write_facts(gen, rng, facts):
     """Write the block's facts into articles, one citation per fact.
 
-    A fact is (target field, target id, sentence key, parameters); a
+    A fact is (target field, target id, sentence key or templates, parameters); a
     parameter is an (Arabic, English) pair or one value for both.
     """
     organisations = made(gen)
@@ -74,5 +74,8 @@ def write_facts(gen, rng, facts):
 
 
 def _sentence(key, language, parameters):
+    """The fact's sentence: `key` names one of the vocabulary's SENTENCES, or
+    is an (Arabic, English) pair of templates a domain brings itself."""
+    templates = words.SENTENCES[key] if isinstance(key, str) else key
     values = {name: value[language] if isinstance(value, tuple) else value for name, value in parameters.items()}
-    return words.SENTENCES[key][language].format(**values)
+    return templates[language].format(**values)

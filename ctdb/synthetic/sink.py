@@ -1,16 +1,20 @@
 """The writer of synthetic rows: ids handed out ahead of the rows, and
-batches inserted by COPY on PostgreSQL (`bulk_create` elsewhere), in a
-background thread where it can be.
+batches inserted in a background thread where it can be.
+
+The rows themselves go in through the project's one bulk writer,
+ctdb.core.bulk.insert_rows (COPY on PostgreSQL, `bulk_create` elsewhere),
+without historical rows: synthetic data is that writer's one exception to
+history (see ctdb/core/bulk.py).
 """
 
-import json
 import queue
 import threading
 from collections import Counter, defaultdict
 
 from django.db import connections, transaction
-from django.db.models import JSONField, Max
+from django.db.models import Max
 
+from ctdb.core import bulk
 from ctdb.core.registry import references
 
 from . import discovery
@@ -70,12 +74,7 @@ class Sink:
         if self.connection.vendor == "postgresql":
             # Taken from the sequence, so concurrent inserts never collide;
             # ids left in the pool at the end are a harmless gap.
-            with self.connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [model._meta.db_table, count],
-                )
-                return [row[0] for row in cursor.fetchall()]
+            return bulk.sequence_ids(self.connection, model, count)
         if model not in self.next_ids:
             highest = model._default_manager.using(self.using).aggregate(highest=Max("id"))["highest"]
             self.next_ids[model] = (highest or 0) + 1
@@ -135,7 +134,7 @@ class Sink:
                 if rows:
                     if connection.vendor == "postgresql":
                         self._analyze_grown_tables(connection, model)
-                    self._insert(connection, model, rows)
+                    bulk.insert_rows(connection, model, self.columns[model], rows, copy=self.copy)
                 self.counts[model.__name__] += len(rows)
 
     def _analyze_grown_tables(self, connection, model):
@@ -156,23 +155,3 @@ class Sink:
             for referenced in grown:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(referenced._meta.db_table)}")
                 self.analyzed[referenced] = self.counts[referenced.__name__]
-
-    def _insert(self, connection, model, rows):
-        fields = self.columns[model]
-        if not self.copy:
-            # Rows carry JSON as text, ready for COPY; model fields want objects.
-            json_fields = {field for field in fields if isinstance(model._meta.get_field(field), JSONField)}
-            instances = []
-            for row in rows:
-                values = dict(zip(fields, row, strict=True))
-                for field in json_fields:
-                    values[field] = json.loads(values[field])
-                instances.append(model(**values))
-            model._default_manager.using(self.using).bulk_create(instances, batch_size=2000)
-            return
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(model._meta.get_field(field).column) for field in fields)
-        statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(row)

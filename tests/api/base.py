@@ -1,7 +1,8 @@
 """The table every resource test runs over, and helpers to call the API.
 
-A resource states its URL segment, its model and its query budget: the
-number of queries a list page costs, whatever its size, its count included.
+A resource is a route of the API: its URL segment, its model and its query
+budget, which its viewset states (`page_queries`): the number of queries a
+list page costs, whatever its size, its count included.
 To that, an answer not in the API's cache adds the data version's read, and
 an unfiltered list on PostgreSQL the read of the table's row estimate.
 """
@@ -15,18 +16,6 @@ from django.db import connection
 
 from ctdb.api.pagination import MAX_PAGE_SIZE
 from ctdb.api.urls import router
-from ctdb.core.models import (
-    Actor,
-    Affiliation,
-    Agreement,
-    AgreementParty,
-    Article,
-    Attack,
-    Attribution,
-    Citation,
-    Organisation,
-    OrganisationRelationship,
-)
 
 API = "/api/v1/"
 CACHE_LOOKUP = 1
@@ -56,17 +45,9 @@ class Resource:
         return API + "/".join(part for part in (self.path, slug, action) if part) + "/"
 
 
+# Every route of the API, with the query budget its viewset states (`page_queries`).
 RESOURCES = [
-    Resource("articles", Article, queries=2),
-    Resource("organisations", Organisation, queries=8),
-    Resource("actors", Actor, queries=6),
-    Resource("attacks", Attack, queries=10),
-    Resource("agreements", Agreement, queries=7),
-    Resource("attributions", Attribution, queries=3),
-    Resource("relationships", OrganisationRelationship, queries=3),
-    Resource("agreement-parties", AgreementParty, queries=3),
-    Resource("affiliations", Affiliation, queries=3),
-    Resource("citations", Citation, queries=2),
+    Resource(prefix, viewset.queryset.model, viewset.page_queries) for prefix, viewset, _basename in router.registry
 ]
 RESOURCE_BY_PATH = {resource.path: resource for resource in RESOURCES}
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import caches
 
 from ctdb.core.choices import AgreementKind, AgreementStatus, AttackKind, AttributionKind, OrganisationKind, PartyRole
+from ctdb.core.registry import record_models
 from tests import factories as make
 from tests.shared_cache import forget_shared_counts
 
@@ -161,4 +162,10 @@ def build_world():
     records = [w.warning, w.coalition, w.sender, w.recipient, w.leader, w.member, w.warning_target, w.coalition_target]
     for n, record in enumerate(records, start=40):
         cite(record, n)
+    # A record type added since this was written: two records, each cited if it can be.
+    for model in (model for model in record_models() if not model.objects.exists()):
+        for n in (1, 2):
+            record = make.example(model, n)
+            if model in make.CITATION_FIELD:
+                cite(record, 50 + n)
     return w

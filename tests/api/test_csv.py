@@ -28,6 +28,7 @@ def test_attack_columns_flatten_nested_summaries(client, world):
     assert crocus["citation_quotes"] == "Fact 21."
     assert rows[world.campaign.slug]["campaign_slug"] == ""
     assert rows[world.campaign.slug]["campaign_attack_slugs"] == f"{world.kerman.slug}|{world.crocus.slug}"
+    assert crocus["attack_link_slugs"] == "|".join(sorted([world.same_campaign.slug, world.followed.slug]))
 
 
 def test_nested_dictionaries_are_json(client, world):
@@ -66,15 +67,15 @@ def test_invalid_query_in_csv_answers_json(client, world):
 
 
 def test_citations_say_what_they_support(client, world):
-    # As the JSON does: `target_type` and `target_slug`, one record or link per citation.
+    # As the JSON does: `record_type` and `record_slug`, one record or link per citation.
     url = RESOURCE_BY_PATH["citations"].url()
     records = {record["slug"]: record for record in get(client, url, page_size=500).json()["results"]}
     rows = rows_by_slug(get(client, url, format="csv", page_size=500))
     assert rows.keys() == records.keys()
     for slug, row in rows.items():
-        assert (row["target_type"], row["target_slug"]) == (records[slug]["target_type"], records[slug]["target_slug"])
+        assert (row["record_type"], row["record_slug"]) == (records[slug]["record_type"], records[slug]["record_slug"])
     accusation = world.accusation.citations.get()
-    assert (rows[accusation.slug]["target_type"], rows[accusation.slug]["target_slug"]) == (
+    assert (rows[accusation.slug]["record_type"], rows[accusation.slug]["record_slug"]) == (
         "attribution",
         world.accusation.slug,
     )

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from ctdb.api.pagination import MAX_PAGE_SIZE
+from tests.conftest import published
 
 from .base import RESOURCE_BY_PATH, every_resource, get, slugs
 
@@ -29,8 +30,10 @@ def test_arabic_name_without_hamza_finds_the_islamic_state(client, dataset):
 def test_whole_dataset_within_the_query_budget(client, dataset, resource, django_assert_max_num_queries):
     with django_assert_max_num_queries(resource.list_queries):
         body = get(client, resource.url(), page_size=MAX_PAGE_SIZE).json()
-    assert body["count"] == resource.model.objects.count() > 0
-    assert get(client, resource.url(body["results"][0]["slug"]), format="csv")["Content-Type"].startswith("text/csv")
+    assert body["count"] == resource.model.objects.count()
+    assert body["count"] > 0 or not published(resource.model)
+    for record in body["results"][:1]:
+        assert get(client, resource.url(record["slug"]), format="csv")["Content-Type"].startswith("text/csv")
 
 
 def test_sync_copies_every_citation_once(client, dataset):

@@ -75,7 +75,7 @@ CASES = [
     ("citations", {"article": "2017-04-merger-talks"}, lambda w: [*w.nusra.citations.all()]),
     (
         "citations",
-        {"target_type": "attribution"},
+        {"record_type": "attribution"},
         lambda w: [c for a in (w.claim, w.accusation, w.kerman_claim) for c in a.citations.all()],
     ),
     ("citations", {"attack": "2024-crocus-city-hall-attack"}, lambda w: [*w.crocus.citations.all()]),
@@ -99,7 +99,8 @@ def test_filter_narrows(client, world, path, query, expected):
         ("attacks", {"kind": "massacre"}),
         ("attacks", {"updated_since": "yesterday"}),
         ("organisations", {"ordering": "nonsense"}),
-        ("citations", {"target_type": "article"}),
+        ("citations", {"record_type": "article"}),
+        ("citations", {"target_type": "attribution"}),  # the name before 2.0: unknown, not ignored
     ],
 )
 def test_invalid_filter_values_are_400(client, world, path, query):

@@ -32,9 +32,7 @@ def test_attack_shows_attributions_citations_campaign_and_links(client, world):
     assert world.article.text[citation["start"] : citation["end"]] == citation["quote"]
     assert attack["campaign"]["slug"] == world.campaign.slug
     assert attack["campaign"]["start_precision"] == "year"
-    links = {
-        (link["from_attack"]["slug"], link["kind"], link["to_attack"]["slug"]) for link in attack["related_attacks"]
-    }
+    links = {(link["from_attack"]["slug"], link["kind"], link["to_attack"]["slug"]) for link in attack["attack_links"]}
     assert links == {
         (world.crocus.slug, "related", world.kerman.slug),
         (world.kerman.slug, "followed", world.crocus.slug),
@@ -107,7 +105,7 @@ def test_article_text_only_in_detail_or_when_asked(client, world):
 def test_citation_names_its_target(client, world):
     citation = world.claim.citations.get()
     record = get(client, RESOURCE_BY_PATH["citations"].url(citation.slug)).json()
-    assert (record["target_type"], record["target_slug"]) == ("attribution", world.claim.slug)
+    assert (record["record_type"], record["record_slug"]) == ("attribution", world.claim.slug)
     assert record["article"]["slug"] == world.article.slug
 
 

@@ -122,3 +122,28 @@ def test_string_parameters_refuse_nul_characters(schema):
         assert not re.search(value_schema["pattern"], "a\x00b"), (path, parameter["name"])
         if value_schema["pattern"] == NO_NUL_PATTERN:
             assert re.search(value_schema["pattern"], "islamic-state «داعش»"), (path, parameter["name"])
+
+
+def patterns(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("pattern"), str):
+            yield node["pattern"]
+        for value in node.values():
+            yield from patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from patterns(value)
+
+
+def date_patterns(node):
+    """The patterns a partial date matches and a word does not."""
+    found = patterns(node)
+    return [pattern for pattern in found if re.fullmatch(pattern, "2016-07") and not re.fullmatch(pattern, "x")]
+
+
+def test_every_partial_date_in_the_schema_has_the_one_pattern(schema):
+    """Answers' fields and the filters' parameters alike: the pattern is
+    `partial_dates.VALID_PATTERN`, the rule the models and filters apply."""
+    fields, parameters = date_patterns(schema["components"]), date_patterns(schema["paths"])
+    assert fields and parameters
+    assert set(fields) == set(parameters) == {partial_dates.VALID_PATTERN}

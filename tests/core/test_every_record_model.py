@@ -15,14 +15,16 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 from ctdb.api.urls import router
 from ctdb.core import models
 from ctdb.core.database_rules import SEARCHABLE_TABLES
-from ctdb.core.domains import domain_apps
+from ctdb.core.domains import DOMAIN_FILES, domain_apps, find_domains
 from ctdb.core.registry import record_models
 from ctdb.core.resources import RESOURCES
 from ctdb.core.roles import ROLES
@@ -40,7 +42,7 @@ ids = [model.__name__ for model in RECORD_MODELS]
 EMBEDDED_IN_API = {
     models.OrganisationAlias: ("organisations", "aliases"),
     models.ActorAlias: ("actors", "aliases"),
-    models.AttackLink: ("attacks", "related_attacks"),
+    models.AttackLink: ("attacks", "attack_links"),
     models.AgreementTarget: ("agreements", "targets"),
 }
 # Written in a source file under a key of their own, not a section: model -> key.
@@ -97,6 +99,13 @@ def test_an_api_route_or_a_field_of_one(model):
         assert field in fields, f"{model.__name__} should be served as {route}.{field}"
     else:
         assert model in served, f"{model.__name__} has no API route (ctdb/api/urls.py)"
+
+
+def test_every_route_states_its_query_budget():
+    for viewset in routes().values():
+        assert isinstance(viewset.page_queries, int), (
+            f"{viewset.__name__} states no page_queries: the queries a page of its list costs"
+        )
 
 
 @pytest.mark.django_db
@@ -179,22 +188,53 @@ def test_a_citation_target(model):
         assert model in targets, f"{model.__name__} cannot be cited: no foreign key of Citation points to it"
 
 
+def test_citations_can_be_filtered_by_every_target():
+    from ctdb.sources.api import CitationFilterSet
+
+    for field in CITATION_TARGETS:
+        assert field in CitationFilterSet.base_filters, f"no ?{field}= filter on /api/v1/citations/"
+        assert CitationFilterSet.base_filters[field].field_name == f"{field}__slug"
+
+
 CHECKLIST = Path(__file__).resolve().parents[2] / "docs" / "adding-a-record-type.md"
 
 
 def test_the_checklist_names_every_file_of_every_domain_folder():
     """docs/adding-a-record-type.md's table of files is each domain folder's file set, no more, no less."""
-    listed = set(re.findall(r"^\| `([a-z_]+\.py)` \|", CHECKLIST.read_text(encoding="utf-8"), re.MULTILINE))
+    listed = re.findall(r"^\| `([a-z_]+\.py)` \|", CHECKLIST.read_text(encoding="utf-8"), re.MULTILINE)
+    assert tuple(listed) == DOMAIN_FILES
     for config in domain_apps():
         present = {path.name for path in Path(config.path).glob("*.py")}
-        assert present == listed, f"{config.name}: {sorted(present ^ listed)} differ from the checklist"
+        assert present == set(listed), f"{config.name}: {sorted(present ^ set(listed))} differ from the checklist"
 
 
 def test_the_checklist_names_what_the_code_has():
     text = CHECKLIST.read_text(encoding="utf-8")
-    from django.conf import settings
-
-    assert "`CTDB_DOMAINS`" in text and settings.CTDB_DOMAINS == [config.name for config in domain_apps()]
-    assert "`CITATION_TARGETS`" in text and "`SCHEMA_VERSION`" in text
+    assert "`CTDB_DOMAINS`" in text and "`find_domains`" in text and "`DOMAIN_FILES`" in text
+    assert "`CITATION_TARGETS`" in text and "`SCHEMA_VERSION`" in text and "`CHANGES`" in text
     for module in ("ctdb.core.registry", "ctdb.core.roles", "ctdb.core.database_rules", "ctdb.core.data_version"):
         assert f"`{module}`" in text and importlib.util.find_spec(module), module
+
+
+def test_the_installed_domains_are_the_folders_found():
+    assert settings.CTDB_DOMAINS == [config.name for config in domain_apps()]
+    assert settings.CTDB_DOMAINS == find_domains(settings.CTDB_DOMAINS[:5])
+
+
+def package(root, name, *files):
+    folder = root / name
+    folder.mkdir()
+    for file in files:
+        (folder / file).write_text("")
+    return folder
+
+
+def test_a_new_domain_folder_is_found_without_a_line_in_settings(tmp_path):
+    root = package(tmp_path, "pkg", "__init__.py")
+    package(root, "sources", *DOMAIN_FILES)
+    package(root, "warnings", "models.py")  # a new folder, even before it has every file
+    package(root, "layer", "__init__.py", "apps.py", "models.py")  # a layer app of its own
+    package(root, "helpers", "__init__.py", "views.py")  # no models
+    assert find_domains(("pkg.sources",), root) == ["pkg.sources", "pkg.warnings"]
+    with pytest.raises(ImproperlyConfigured, match="pkg.gone"):
+        find_domains(("pkg.sources", "pkg.gone"), root)

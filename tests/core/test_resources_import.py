@@ -11,9 +11,9 @@ from import_export.exceptions import ImportError as ImportExportError
 from simple_history.utils import bulk_create_with_history
 
 from ctdb.core import data_version
+from ctdb.core.bulk import PLAIN_FIELDS, copy_columns, history_statement, insert_records
 from ctdb.core.models import Attack, Organisation
 from ctdb.core.resources import RESOURCES
-from ctdb.ops.imports import PLAIN_FIELDS, copy_columns, history_statement, insert_records
 
 pytestmark = pytest.mark.django_db
 

@@ -86,7 +86,7 @@ def test_the_dataset_export_neutralises_free_text_and_leaves_numbers(hostile, tm
     (attribution,) = by_slug(read_rows(tmp_path / "attributions.csv")).values()
     assert attribution["organisation_slug"] == f"'{SLUG}"
     (citation,) = [row for row in by_slug(read_rows(tmp_path / "citations.csv")).values() if row["quote"] != ""]
-    assert (citation["quote"], citation["target_slug"]) == ("'" + QUOTE, f"'{SLUG}")
+    assert (citation["quote"], citation["record_slug"]) == ("'" + QUOTE, f"'{SLUG}")
     assert by_slug(read_rows(tmp_path / "articles.csv"))["formula-article"]["title"] == "'-title"
 
 
@@ -106,7 +106,9 @@ def test_the_dataset_reads_back_to_the_values_and_writes_the_same_bytes(hostile,
 
 def test_the_codebook_states_the_rule_and_its_inverse(db):
     book = codebook()
-    assert book["schema_version"] == SCHEMA_VERSION == "1.2"
+    assert book["schema_version"] == SCHEMA_VERSION == "2.0"
+    # The rule came with 1.2, and the codebook's changes say so.
+    assert "formula cell" in {change["schema_version"]: change["change"] for change in book["changes"]}["1.2"]
     rule = book["conventions"]["formula_cells"]
     for example in ("`=1+1` is written `'=1+1`", "`'=1+1` is written `''=1+1`", "`-3`", "drop that first apostrophe"):
         assert example in rule

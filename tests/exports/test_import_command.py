@@ -10,7 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ctdb.core import models
-from ctdb.exports.spec import TABLES
+from ctdb.exports.importer import DatasetError, import_dataset
+from ctdb.exports.spec import SCHEMA_VERSION, TABLES
 from ctdb.exports.writer import export_dataset
 
 from .conftest import empty_database
@@ -53,6 +54,57 @@ def test_the_command_refuses_another_schema_version(dataset, tmp_path):
     empty_database()
     with pytest.raises(CommandError, match="schema version 1.1"):
         import_command(tmp_path)
+    assert not models.Organisation.objects.exists()
+
+
+def as_schema_1_2(directory, *, manifest):
+    """Rewrite a current export into the names of schema version 1.2: the
+    relationships' file and the citations' columns as they were before 2.0."""
+    (directory / "relationships.csv").rename(directory / "organisation_relationships.csv")
+    path = directory / "citations.csv"
+    header, rest = path.read_text(encoding="utf-8").split("\n", 1)
+    header = header.replace("record_type", "target_type").replace("record_slug", "target_slug")
+    path.write_text(f"{header}\n{rest}", encoding="utf-8")
+    if manifest:
+        found = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        (directory / "manifest.json").write_text(json.dumps({**found, "schema_version": "1.2"}), encoding="utf-8")
+    else:
+        (directory / "manifest.json").unlink()
+
+
+@pytest.mark.parametrize("manifest", [True, False], ids=["with its manifest", "without a manifest"])
+def test_an_export_of_schema_1_2_is_refused_naming_the_versions_and_the_renames(dataset, tmp_path, manifest):
+    """Whether its manifest says so or only its file and column names do, an
+    export of the schema before 2.0's renames is refused before anything is
+    written, naming both versions and what was renamed."""
+    assert SCHEMA_VERSION == "2.0"
+    export_dataset(tmp_path)
+    as_schema_1_2(tmp_path, manifest=manifest)
+    empty_database()
+    with pytest.raises(CommandError) as refused:
+        import_command(tmp_path)
+    message = str(refused.value)
+    assert message.startswith("nothing imported: ")
+    if manifest:
+        assert "the export has schema version 1.2; this code reads 2.0" in message
+    else:
+        assert "schema version 1.2 or earlier" in message and "this code reads schema version 2.0" in message
+    assert "organisation_relationships.csv" in message and "relationships.csv" in message
+    assert "target_type" in message and "record_type" in message
+    assert not models.Organisation.objects.exists()
+
+    # The importer itself refuses it too, whoever calls it.
+    with pytest.raises(DatasetError, match="1.2"):
+        import_dataset(tmp_path)
+    assert not models.Organisation.objects.exists()
+
+
+def test_a_missing_file_is_named_before_anything_is_read(dataset, tmp_path):
+    export_dataset(tmp_path)
+    (tmp_path / "citations.csv").unlink()  # the last file read: found missing before the others are inserted
+    empty_database()
+    with pytest.raises(DatasetError, match="citations.csv is missing"):
+        import_dataset(tmp_path)
     assert not models.Organisation.objects.exists()
 
 

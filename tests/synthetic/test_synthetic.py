@@ -46,8 +46,10 @@ def test_synthetic_rows_carry_every_column():
 
 
 def test_phases_run_after_the_phases_whose_records_theirs_refer_to():
-    # Part of what a seed means: ids and the articles' slugs are numbered across phases.
-    assert [phase.name for phase in phases()] == ["organisations", "actors", "agreements", "campaigns", "attacks"]
+    # Part of what a seed means: ids and the articles' slugs are numbered across
+    # phases, so a phase added since runs after these and renumbers none of their rows.
+    published = ["organisations", "actors", "agreements", "campaigns", "attacks"]
+    assert [phase.name for phase in phases()][: len(published)] == published
 
 
 def test_counts_match_the_plan(db):

@@ -1,12 +1,11 @@
 """Load an exported dataset directory into an empty database."""
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ctdb.exports.importer import DEFAULT_BATCH_SIZE, DatasetError, import_dataset
-from ctdb.exports.spec import SCHEMA_VERSION, TABLES
+from ctdb.exports.importer import DEFAULT_BATCH_SIZE, DatasetError, check_dataset, import_dataset
+from ctdb.exports.spec import TABLES
 
 
 class Command(BaseCommand):
@@ -30,13 +29,12 @@ class Command(BaseCommand):
         using = options["database"]
         if not directory.is_dir():
             raise CommandError(f"{directory} is not a directory")
-        manifest = directory / "manifest.json"
-        if manifest.exists():
-            # Cells are read by the rules of this schema version (a formula
-            # cell's apostrophe, 1.2): files of another version would read wrong.
-            version = json.loads(manifest.read_text(encoding="utf-8")).get("schema_version")
-            if version != SCHEMA_VERSION:
-                raise CommandError(f"the export has schema version {version}; this code reads {SCHEMA_VERSION}")
+        # Another schema version, or a file missing, before the database: what
+        # to fix first is the export.
+        try:
+            check_dataset(directory)
+        except DatasetError as error:
+            raise CommandError(f"nothing imported: {error}") from error
         holding = [table.filename for table in TABLES if table.model._default_manager.using(using).exists()]
         if holding:
             raise CommandError(f"the database already holds records ({', '.join(holding)}): import into an empty one")

@@ -1,4 +1,0 @@
-"""Sources: articles and citations (Article, Citation).
-
-One domain folder (settings.CTDB_DOMAINS), with the same file set as the others (docs/adding-a-record-type.md).
-"""
