@@ -88,6 +88,10 @@ benchmark: install ## Benchmark at SIZES attacks (default 10000,200000,1000000; 
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-benchmark-only-key} $(PY) manage.py collectstatic --no-input -v0
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-benchmark-only-key} DJANGO_LOG_LEVEL=WARNING $(PY) manage.py benchmark --sizes $(SIZES) --markdown var/benchmark.md
 
+.PHONY: search-benchmark
+search-benchmark: install ## Search hit@1/hit@5 of ctdb/bench/search_queries.yaml on the database in use (needs the fixtures loaded: make run or load-dataset); HARDEST=N lists the N hardest
+	DJANGO_DEBUG=1 DJANGO_LOG_LEVEL=WARNING $(PY) manage.py search_benchmark $(if $(HARDEST),--hardest $(HARDEST))
+
 .PHONY: loadtest
 loadtest: install ## Load test docker-compose's gunicorn behind nginx: 200k attacks, 50 req/s (ramped over 5 s), 6 deep-page and 4 slow clients, an edit at 30 s, 60 s (needs DATABASE_URL)
 	$(VENV)/bin/pip install --quiet -r loadtest/requirements.txt

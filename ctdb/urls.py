@@ -4,9 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from ctdb.core.admin.search import search_view
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/search/", admin.site.admin_view(search_view), name="admin-search"),
     path("admin/", admin.site.urls),
     path("api/", include("ctdb.api.urls")),
 ]

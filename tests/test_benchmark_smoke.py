@@ -35,7 +35,9 @@ def test_benchmark_prints_every_figure(tmp_path):
         "API deep sync page, queries",
         "admin changelist, median",
         "admin unfiltered COUNT(*)",
-        "folded search, median",
+        "search, one word, median",
+        "search, a short token, median",
+        "search, a long phrase, median",
         "CSV import, rows/s",
     ):
         line = next(line for line in table.splitlines() if line.startswith(f"| {measure} |"))
@@ -44,3 +46,5 @@ def test_benchmark_prints_every_figure(tmp_path):
     # COPY exists only on PostgreSQL: said so, not invented.
     assert "| COPY of the same columns | n/a | n/a |" in table
     assert "| 20 attacks | 40 attacks |" in table.splitlines()[0]
+    # Each search says what it searched for.
+    assert "- search, a long phrase: `" in table

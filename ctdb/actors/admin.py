@@ -1,6 +1,8 @@
 """The editors' pages of actors, their aliases and their affiliations."""
 
+from django import forms
 from django.contrib import admin
+from django.db.models import TextField
 from django.utils.translation import gettext_lazy as _
 
 from ctdb.core import models
@@ -12,6 +14,9 @@ from ctdb.core.admin.forms import VersionedInlineMixin
 class ActorAliasInline(VersionedInlineMixin, admin.TabularInline):
     model = models.ActorAlias
     extra = 0
+    # An editorial alias (a well-known name no article spells out) shows its reasoning beside it.
+    fields = ("name", "language", "kind", "provenance", "reasoning")
+    formfield_overrides = {TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}}
 
 
 class AffiliationInline(VersionedInlineMixin, admin.TabularInline):
@@ -44,7 +49,8 @@ class AffiliationAdmin(RecordAdmin):
 
 @admin.register(models.ActorAlias)
 class ActorAliasAdmin(AliasAdmin):
-    list_display = ("name", "actor", "language", "kind")
+    list_display = ("name", "actor", "language", "kind", "provenance")
+    list_filter = ("language", "kind", "provenance")
     list_select_related = ("actor",)
     autocomplete_fields = ("actor",)
     folded_search_paths = ("actor__search_text",)

@@ -29,6 +29,10 @@ class Actor(SearchableRecord):
             models.CheckConstraint(condition=~models.Q(name_ar="") | ~models.Q(name_en=""), name="actor_has_a_name"),
         ]
 
+    def own_context(self):
+        # Found by the title or role reported with the name («الرئيس التركي»).
+        return [self.title_ar, self.title_en]
+
     def __str__(self):
         return self.name_en or self.name_ar or self.slug
 

@@ -1,6 +1,7 @@
 """Synthetic actors, with aliases (kunyas) and affiliations to the militant
 groups the organisations domain made."""
 
+from ctdb.core.choices import AliasProvenance
 from ctdb.core.models import Actor, ActorAlias, Affiliation
 from ctdb.organisations.synthetic import made
 from ctdb.synthetic import vocabulary as words
@@ -10,7 +11,7 @@ from ctdb.synthetic.generator import RECORD, Phase
 COLUMNS = {
     Actor: ("id", "slug", "name_ar", "name_en", "title_ar", "title_en", "nationality", "description_en",
             "search_text", *RECORD),
-    ActorAlias: ("actor_id", "name", "language", "kind"),
+    ActorAlias: ("actor_id", "name", "language", "kind", "provenance", "reasoning"),
     Affiliation: ("id", "slug", "actor_id", "organisation_id", "role", "start", "end", *RECORD),
 }  # fmt: skip
 
@@ -31,14 +32,14 @@ def actor_block(gen, rng, start, size, facts):
                 aliases.append((f"Abu {first[EN]} {family[EN]}", "en", "transliteration"))
         actor_id = gen.sink.next_id(Actor)
         first_home = organisations.rows[homes[0]]
+        titles = (f"{title[AR]} {first_home[1][AR]}", f"{title[EN]} {first_home[1][EN]}")
         gen.add(
             Actor,
-            (actor_id, gen.slug("actor"), name[AR], name[EN], f"{title[AR]} {first_home[1][AR]}",
-             f"{title[EN]} {first_home[1][EN]}", first_home[2], "",
-             search_text(*name, *sorted(alias for alias, _l, _k in aliases)), *gen.record()),
+            (actor_id, gen.slug("actor"), name[AR], name[EN], *titles, first_home[2], "",
+             search_text((*name, *(alias for alias, _l, _k in aliases)), titles), *gen.record()),
         )  # fmt: skip
         for alias, language, kind in aliases:
-            gen.add(ActorAlias, (actor_id, alias, language, kind))
+            gen.add(ActorAlias, (actor_id, alias, language, kind, AliasProvenance.ARTICLE, ""))
         facts.append(("actor", actor_id, "actor", {"name": name}))
         for home in homes:
             organisation = organisations.rows[home]

@@ -49,6 +49,9 @@ class Agreement(SearchableRecord):
             models.CheckConstraint(condition=~Q(name_ar="") | ~Q(name_en=""), name="agreement_has_a_name"),
         ]
 
+    # Found by its parties' names and aliases too.
+    search_related = ("parties__organisation",)
+
     def __str__(self):
         return self.name_en or self.name_ar or self.slug
 

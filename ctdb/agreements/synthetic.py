@@ -46,7 +46,8 @@ def agreement_block(gen, rng, start, size, facts):
         gen.add(
             Agreement,
             (agreement_id, gen.slug("agreement"), name[AR], name[EN], kind, status, begun, ended, amount,
-             "USD" if amount else "", "", search_text(*name), *gen.record()),
+             "USD" if amount else "", "", search_text(name, tuple(value for party in parties for value in party[3])),
+             *gen.record()),
         )  # fmt: skip
         facts.append(("agreement", agreement_id, "agreement", {"name": name, "date": begun}))
         for organisation, role in zip(parties, roles, strict=False):

@@ -49,7 +49,10 @@ _parameters = {}
 
 def parameters_of(view):
     """The query parameters a view's action reads: its filters', its
-    paginator's, those its schema declares (`include_text`) and `format`."""
+    paginator's, those its schema declares (`include_text`) and `format`;
+    for a view that is not a resource's, those it names in `query_parameters`."""
+    if hasattr(view, "query_parameters"):
+        return frozenset({api_settings.URL_FORMAT_OVERRIDE, *view.query_parameters})
     key = (type(view), view.action)
     if key not in _parameters:
         _parameters[key] = frozenset(declared_parameters(view))

@@ -1,8 +1,8 @@
 """Filter backends and filter types shared by every resource.
 
-`FoldedSearchFilter` is `?search=`: Arabic-aware, identical on SQLite and
-PostgreSQL because both the stored `search_text` and the query are folded by
-`ctdb.core.arabic`. `StableOrderingFilter` is `?ordering=`. The filter types
+`FoldedSearchFilter` is `?search=`: ranked, Arabic-aware and identical on
+SQLite and PostgreSQL, because `ctdb.core.search` builds both the stored
+documents and the query in Python. `StableOrderingFilter` is `?ordering=`. The filter types
 below are the building blocks of `filtersets.py`.
 
 Filters mean what they say or refuse: a slug that names no record, a
@@ -32,11 +32,11 @@ from rest_framework.filters import BaseFilterBackend, OrderingFilter
 from rest_framework.settings import api_settings
 
 from ctdb.core import partial_dates
-from ctdb.core.arabic import fold_terms
+from ctdb.core.search import MAX_TERMS as MAX_SEARCH_TERMS
+from ctdb.core.search import SEARCH_RANK, Query, ranked
 
 from .cache import parameters_of
 
-MAX_SEARCH_TERMS = 10
 # Exactly the partial dates the API takes: no year 0000, no 2016-02-30, 29 February only in leap years.
 COUNTRY_CODE_PATTERN = r"^[A-Za-z]{2}$"
 # Any string without a NUL character, which no column holds and PostgreSQL refuses in a query.
@@ -53,21 +53,19 @@ def documented_as(filter_, **schema):
 
 
 class FoldedSearchFilter(BaseFilterBackend):
-    """`?search=`: every folded term of the query must occur in one of the
-    view's `search_fields` (stored folded text, names and aliases)."""
+    """`?search=`: ranked search (`ctdb.core.search.ranked`) in the view's
+    `search_fields` (stored search documents of names and aliases)."""
 
     search_param = "search"
 
     def filter_queryset(self, request, queryset, view):
         fields = getattr(view, "search_fields", ())
-        terms = fold_terms(request.query_params.get(self.search_param, ""))
-        if not fields or not terms:
+        query = Query.parse(request.query_params.get(self.search_param, ""))
+        if not fields or not query:
             return queryset
-        if len(terms) > MAX_SEARCH_TERMS:
+        if len(query.text.split()) > MAX_SEARCH_TERMS:
             raise ValidationError({self.search_param: [f"Give at most {MAX_SEARCH_TERMS} words."]})
-        for term in terms:
-            queryset = queryset.filter(functools.reduce(operator.or_, (Q(**{f"{f}__contains": term}) for f in fields)))
-        return queryset
+        return ranked(queryset, query, fields)
 
     def get_schema_operation_parameters(self, view):
         if not getattr(view, "search_fields", ()):
@@ -78,10 +76,14 @@ class FoldedSearchFilter(BaseFilterBackend):
                 "required": False,
                 "in": "query",
                 "description": (
-                    "Words that must all occur in the record's names or aliases. Arabic spelling variants "
-                    "(hamza forms, ta marbuta, alef maqsura, diacritics, tatweel) and Latin accents are ignored: "
-                    "«الدولة الاسلامية» finds «الدولة الإسلاميّة», «داعش» finds the Islamic State by its alias, "
-                    f"`Erdogan` finds `Erdoğan`. At most {MAX_SEARCH_TERMS} words."
+                    "Words to find in the record's names, aliases and related names (an attack's perpetrators "
+                    "and country, an agreement's parties). Results come best first unless `ordering` is given: "
+                    "a whole name or alias, then records meeting more of the words, each as a whole word, its "
+                    "stem, the start of a word, a cross-script key, or inside a word. A record must meet at "
+                    "least half of the words. Arabic spelling variants (hamza forms, ta marbuta, alef maqsura, "
+                    "diacritics, tatweel), clitics («بالسعودية», «والقاعدة») and Latin accents are ignored, and "
+                    "Latin and Arabic spellings of a name meet (`Zawahri`, «الظواهري»). Words of 3 letters or "
+                    f"fewer (acronyms) match whole words only. At most {MAX_SEARCH_TERMS} words."
                 ),
                 "schema": {"type": "string"},
             }
@@ -104,6 +106,8 @@ class StableOrderingFilter(OrderingFilter):
                 raise ValidationError({self.ordering_param: [message]})
         else:
             terms = list(self.get_default_ordering(view) or ())
+            if SEARCH_RANK in queryset.query.annotations:
+                terms.insert(0, f"-{SEARCH_RANK}")  # a search's best hits first
         if not any(term.lstrip("-") == "slug" for term in terms):
             terms.append("slug")
         return terms

@@ -58,8 +58,9 @@ class CtdbAutoSchema(AutoSchema):
         for parameter in (operation or {}).get("parameters", []):
             if parameter["in"] != "query":
                 continue
-            # An empty query parameter (`?page=&country=`) is taken as left out, as in an HTML form.
-            parameter["allowEmptyValue"] = True
+            # An empty query parameter (`?page=&country=`) is taken as left out, as in an HTML form;
+            # a required one (the search's `q`) is not there to leave out.
+            parameter["allowEmptyValue"] = not parameter.get("required", False)
             schema = parameter["schema"]
             if schema.get("type") == "string" and not {"enum", "pattern", "format"} & set(schema):
                 schema["pattern"] = NO_NUL_PATTERN

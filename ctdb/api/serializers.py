@@ -260,9 +260,11 @@ class RecordSerializer(ReadOnlyModelSerializer):
 
 class AliasSerializer(ReadOnlyModelSerializer):
     # Another name of an organisation or an actor; each gives its Meta a model.
+    # `provenance` tells a name an article reports from editorial knowledge (a
+    # well-known name no article spells out), which gives its `reasoning`.
 
     class Meta:
-        fields = ("name", "language", "kind")
+        fields = ("name", "language", "kind", "provenance", "reasoning")
 
 
 class CitedSerializer(ReadOnlyModelSerializer):

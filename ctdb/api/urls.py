@@ -11,6 +11,8 @@ from rest_framework.routers import DefaultRouter
 from ctdb.core.domains import domain_modules
 from ctdb.core.registry import extended
 
+from .search import SearchView
+
 # The order /api/v1/ has listed its routes in since it was published. It
 # follows no rule the routes could be sorted by (each domain's record first,
 # in domain order, then the link records in an order of their own), so it is
@@ -46,6 +48,7 @@ for prefix, viewset, basename in routes():
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
+    path("v1/search/", SearchView.as_view(), name="search"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

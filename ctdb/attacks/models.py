@@ -10,6 +10,7 @@ from django_countries.fields import CountryField
 from ctdb.core.choices import AttackKind, AttackLinkKind, AttackType, AttributionKind, TargetType, WeaponType
 from ctdb.core.models.base import RECORD_PERMISSIONS, Record, SearchableRecord, low_high, partial_date_order
 from ctdb.core.partial_dates import PartialDateField
+from ctdb.core.search import choice_labels, country_names
 from ctdb.organisations.models import Organisation
 
 
@@ -93,8 +94,18 @@ class Attack(SearchableRecord):
     def __str__(self):
         return self.name_en or self.name_ar or self.slug
 
-    def own_names(self):
-        return [self.name_ar, self.name_en, self.place_ar, self.place_en]
+    # Found by its perpetrators' (and accused groups') names and aliases too.
+    search_related = ("attributions__organisation",)
+
+    def own_context(self):
+        # Its place and country, and what it was («هجوم», "bombing/explosion").
+        return [
+            self.place_ar,
+            self.place_en,
+            *country_names(self.country),
+            *choice_labels(AttackKind, self.kind),
+            *choice_labels(AttackType, self.attack_type),
+        ]
 
 
 class Attribution(Record):

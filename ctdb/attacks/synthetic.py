@@ -7,7 +7,9 @@ Campaigns come first: an attack may belong to one.
 import json
 from decimal import Decimal
 
+from ctdb.core.choices import AttackKind, AttackType
 from ctdb.core.models import Attack, AttackLink, Attribution
+from ctdb.core.search import choice_labels, country_names
 from ctdb.organisations.synthetic import made
 from ctdb.synthetic import vocabulary as words
 from ctdb.synthetic.draws import AR, EN, NO_INFERENCE, Weighted, partial_date, search_text
@@ -49,6 +51,9 @@ def campaign_ids(gen):
     return gen.keep("campaigns")
 
 
+CAMPAIGN = choice_labels(AttackKind, "campaign")
+
+
 def campaign_block(gen, rng, start, size, facts):
     organisations, campaigns = made(gen), campaign_ids(gen)
     for _index in range(start, start + size):
@@ -63,7 +68,7 @@ def campaign_block(gen, rng, start, size, facts):
             Attack,
             (campaign_id, gen.slug("campaign"), name[AR], name[EN], "campaign", None, begun, ended, place[2],
              place[AR], place[EN], None, None, 5, "", "", "", None, None, None, None, "",
-             search_text(*name, place[AR], place[EN]), *gen.record()),
+             search_text(name, (place[AR], place[EN], *country_names(place[2]), *CAMPAIGN)), *gen.record()),
         )  # fmt: skip
         facts.append(("attack", campaign_id, "campaign", {"name": name, "date": begun}))
 
@@ -89,23 +94,26 @@ def attack_block(gen, rng, start, size, facts):
         if rng.random() < 0.05:
             inferred = INFERRED_START
         attack_id = gen.sink.next_id(Attack)
-        gen.add(
-            Attack,
-            (attack_id, gen.slug("attack"), name[AR], name[EN], "attack",
-             rng.choice(campaigns) if rng.random() < 0.2 else None, when, until, place[2], place[AR],
-             place[EN], latitude, longitude, geo, attack_type if rng.random() < 0.9 else "", target_type,
-             weapon_type if rng.random() < 0.9 else "", killed[1], killed[2], wounded[1], wounded[2],
-             "" if rng.random() < 0.7 else f"{name[EN]}.", search_text(*name, place[AR], place[EN]),
-             *gen.record(inferred)),
-        )  # fmt: skip
+        head = (attack_id, gen.slug("attack"), name[AR], name[EN], "attack",
+                rng.choice(campaigns) if rng.random() < 0.2 else None, when, until, place[2], place[AR],
+                place[EN], latitude, longitude, geo, (told := attack_type if rng.random() < 0.9 else ""), target_type,
+                weapon_type if rng.random() < 0.9 else "", killed[1], killed[2], wounded[1], wounded[2],
+                "" if rng.random() < 0.7 else f"{name[EN]}.")  # fmt: skip
+        record = gen.record(inferred)
         casualties = tuple(template.format(low=killed[1], high=killed[2]) for template in words.CASUALTIES[killed[0]])
         facts.append(("attack", attack_id, "attack", {"name": name, "date": when, "casualties": casualties}))
-        count = ATTRIBUTIONS_PER_ATTACK(rng)
-        for organisation in rng.distinct(groups, count):
+        attributions = []
+        for organisation in rng.distinct(groups, ATTRIBUTIONS_PER_ATTACK(rng)):
             organisation = organisations.rows[organisation]
             kind = ATTRIBUTION_KINDS(rng)
             accuser = organisations.rows[rng.choice(states)] if kind == "accused" else None
-            attribution_id = gen.sink.next_id(Attribution)
+            attributions.append((gen.sink.next_id(Attribution), organisation, kind, accuser))
+        # Found by its perpetrators' names too, as Attack.search_related says.
+        perpetrators = (value for _id, organisation, _kind, _accuser in attributions for value in organisation[3])
+        labels = (*choice_labels(AttackKind, "attack"), *choice_labels(AttackType, told))
+        document = search_text(name, (place[AR], place[EN], *country_names(place[2]), *labels, *perpetrators))
+        gen.add(Attack, (*head, document, *record))
+        for attribution_id, organisation, kind, accuser in attributions:
             gen.add(
                 Attribution,
                 (attribution_id, gen.slug("attribution"), attack_id, organisation[0], kind,

@@ -1,10 +1,9 @@
 """Arabic-aware text folding for search.
 
 `fold()` maps every spelling variant a user may type to one form, so that a
-search for «الدولة الاسلامية» finds «الدولة الإسلاميّة», «داعش» finds its
-record through the alias, and "Erdogan" finds "Erdoğan". The same function
-builds the stored search text of every record and folds every query, so search
-behaves identically on SQLite and PostgreSQL.
+search for «الدولة الاسلامية» finds «الدولة الإسلاميّة» and "Erdogan" finds
+"Erdoğan". `ctdb.core.search` folds both the stored documents and every
+query with it, so search behaves identically on SQLite and PostgreSQL.
 """
 
 import re
@@ -70,18 +69,3 @@ def fold(text):
     # Punctuation (quotes, «», hyphens, Arabic comma) separates words.
     text = _NON_WORD.sub(" ", text).replace("_", " ")
     return " ".join(text.split())
-
-
-def fold_terms(query):
-    """Split a user's query into folded terms, each of which must match."""
-    return fold(query).split()
-
-
-def search_text(*values):
-    """Join folded values into one stored search text, one value per line."""
-    seen = []
-    for value in values:
-        folded = fold(value)
-        if folded and folded not in seen:
-            seen.append(folded)
-    return "\n".join(seen)

@@ -30,6 +30,15 @@ class AliasKind(models.TextChoices):
     SELF_DESIGNATION = "self_designation", _("self-designation")
 
 
+class AliasProvenance(models.TextChoices):
+    """Where an alias comes from: an article of the dataset, or the editors'
+    own knowledge of a well-known name that no article spells out (which
+    then carries the editor's reasoning)."""
+
+    ARTICLE = "article", _("reported by an article")
+    EDITORIAL = "editorial", _("editorial knowledge")
+
+
 class OrganisationKind(models.TextChoices):
     MILITANT_GROUP = "militant_group", _("militant group")
     STATE = "state", _("state")

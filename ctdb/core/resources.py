@@ -26,6 +26,7 @@ from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import RowResult
 
 from ctdb.core.bulk import create_with_history, update_with_history
+from ctdb.core.search import reindex, reindex_reaching
 from ctdb.exports.spec import TABLES
 from ctdb.exports.writer import table_rows
 from ctdb.ops.imports import StrictImportMixin
@@ -33,7 +34,7 @@ from ctdb.sources.models import CITATION_TARGETS
 
 from . import models
 from .data_version import record_version
-from .models.base import Alias
+from .models.base import Alias, SearchableRecord
 from .registry import record_models
 
 logger = logging.getLogger(__name__)
@@ -381,6 +382,7 @@ class SlugResource(StrictImportMixin, resources.ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         if hasattr(instance, "prepare"):
+            instance.search_in_bulk = True  # its document is built with the batch's, once written
             instance.prepare()
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
@@ -404,6 +406,12 @@ class SlugResource(StrictImportMixin, resources.ModelResource):
                 default_user=self.import_user,
                 using=self.get_db_connection_name(),
             )
+            # These rows' documents, with their aliases and links, and those that hold
+            # their names (an attack its perpetrators').
+            model, pks, using = self._meta.model, [record.pk for record in pending], self.get_db_connection_name()
+            if issubclass(model, SearchableRecord):
+                reindex(model, model._default_manager.using(using).filter(pk__in=pks), using=using)
+            reindex_reaching(model, pks, using=using)
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
         finally:
@@ -431,8 +439,9 @@ class AliasResource(SlugResource):
         owner = self._meta.model.owner_field
         owner_model = self._meta.model._meta.get_field(owner).related_model
         slugs = {row.get(owner) for row in dataset.dict if row.get(owner)}
-        for record in owner_model.objects.filter(slug__in=slugs):
-            record.refresh_search_text()
+        owners = owner_model.objects.filter(slug__in=slugs)
+        reindex(owner_model, owners)
+        reindex_reaching(owner_model, owners.values_list("pk", flat=True))
 
 
 def build_resource(model, base=SlugResource, id_fields=("slug",)):

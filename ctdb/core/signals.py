@@ -1,19 +1,32 @@
-"""Keep each record's folded search text in step with its names and aliases.
+"""Keep each record's search document in step with what it is found by.
 
-`SearchableRecord.save()` covers ordinary saves; these handlers cover the
-saves that bypass it (fixture loads, which save raw) and alias changes.
+`SearchableRecord.save()` covers a record's own names. These handlers cover
+the saves that bypass it (fixture loads, which save raw), alias changes, and
+the records whose documents hold another record's names (an attack holds its
+perpetrators', through its attributions: `SearchableRecord.search_related`).
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .models.base import Alias, SearchableRecord
+from .search import refresh_dependents
 
 
 @receiver(post_save)
-def refresh_after_raw_save(sender, instance, raw=False, **kwargs):
-    if raw and isinstance(instance, SearchableRecord):
-        instance.refresh_search_text()
+def refresh_after_save(sender, instance, raw=False, **kwargs):
+    if isinstance(instance, SearchableRecord):
+        changed = instance.refresh_search_text() if raw else getattr(instance, "search_text_changed", True)
+        if changed:
+            refresh_dependents(instance)
+    elif not isinstance(instance, Alias):
+        refresh_dependents(instance)  # a link on a search path (an attribution)
+
+
+@receiver(post_delete)
+def refresh_after_delete(sender, instance, **kwargs):
+    if not isinstance(instance, SearchableRecord | Alias):
+        refresh_dependents(instance)
 
 
 @receiver(post_save)
@@ -21,5 +34,5 @@ def refresh_after_raw_save(sender, instance, raw=False, **kwargs):
 def refresh_owner_of_alias(sender, instance, raw=False, **kwargs):
     if isinstance(instance, Alias):
         owner = getattr(instance, instance.owner_field, None)
-        if owner is not None:
-            owner.refresh_search_text()
+        if owner is not None and owner.refresh_search_text():
+            refresh_dependents(owner)

@@ -20,10 +20,10 @@ import json
 from pathlib import Path
 
 from ..core import nested_changes
-from ..core.arabic import search_text
 from ..core.bulk import insert_records, record_history
 from ..core.models import Citation
 from ..core.models.base import SearchableRecord
+from ..core.search import document, reindex_all
 from ..sources.export import CITATION_TARGET_FILES
 from .columns import cells_from_file
 from .spec import CHANGES, RENAMES, SCHEMA_VERSION, TABLES, TABLES_BY_NAME
@@ -161,7 +161,7 @@ def _instance(table, row, slugs, where, pending):
     instance = model(**values)
     # bulk_create bypasses save(): fill what save() would compute.
     if isinstance(instance, SearchableRecord):
-        instance.search_text = search_text(*instance.own_names())
+        instance.search_text = document(instance.own_names(), instance.own_context())
     if "text_sha256" in cells:
         instance.text_sha256 = hashlib.sha256(instance.text.encode()).hexdigest()
         if instance.text_sha256 != cells["text_sha256"]:
@@ -226,18 +226,6 @@ def import_dataset(directory, *, using="default", batch_size=DEFAULT_BATCH_SIZE)
             counts[table.filename] = import_table(
                 table, directory / table.filename, slugs, using=using, batch_size=batch_size
             )
-        # Aliases are part of their owner's search text.
-        for owner_key in _alias_owner_keys():
-            manager = owner_key.related_model._default_manager.using(using)
-            for owner in manager.filter(**{f"{owner_key.related_query_name()}__isnull": False}).distinct():
-                owner.refresh_search_text()
+        # Aliases, perpetrators and parties are part of their records' search documents.
+        reindex_all(using=using)
     return counts
-
-
-def _alias_owner_keys():
-    """The foreign key from each exported alias model to the record it names."""
-    return [
-        table.model._meta.get_field(table.model.owner_field)
-        for table in TABLES
-        if getattr(table.model, "owner_field", None)
-    ]

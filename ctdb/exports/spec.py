@@ -27,7 +27,7 @@ Naming scheme:
 import functools
 from dataclasses import dataclass, field
 
-from ..core.choices import AliasKind, Language
+from ..core.choices import AliasKind, AliasProvenance, Language
 from ..core.domains import domain_modules
 from ..core.registry import NoOrder, in_order, references
 from .columns import Column, choice, reference, text
@@ -66,6 +66,9 @@ RENAMES = (
 # What each schema version changed, newest first (the codebook's "Changes").
 # Any change to a file or a column adds a version here: consumers check it.
 CHANGES = {
+    "2.1": "organisation_aliases.csv and actor_aliases.csv end in two new columns: `provenance` (`article` for a "
+    "name an article reports, `editorial` for a well-known name no article spells out) and `reasoning` (the "
+    "editor's reasoning for an editorial alias). The API's aliases show the same two fields.",
     "2.0": f"Breaking: renamed {RENAMES[0].described()}. The API's citations use the same names, and its "
     "attacks list their `attack_links` (formerly `related_attacks`).",
     "1.2": "A formula cell gets an apostrophe in front (see formula cells).",
@@ -106,7 +109,9 @@ class Table:
 
 
 def alias_columns(owner, owner_file):
-    """The columns of an alias file: the owner's slug, the name, its language and kind."""
+    """The columns of an alias file: the owner's slug, the name, its language
+    and kind, and where it comes from: an article, or editorial knowledge
+    with its reasoning (kept apart from the names the articles report)."""
     return (
         reference(
             f"{owner}_slug",
@@ -115,9 +120,25 @@ def alias_columns(owner, owner_file):
             owner,
             required=True,
         ),
-        text("name", "The other name, as written in the source.", required=True),
+        text(
+            "name",
+            "The other name, as written in the source (an `editorial` name as the editors write it).",
+            required=True,
+        ),
         choice("language", "Language of the name.", Language.choices),
         choice("kind", "What kind of name it is.", AliasKind.choices),
+        choice(
+            "provenance",
+            "Where the name comes from: `article`, a name an article of the dataset reports; `editorial`, a "
+            "well-known name or acronym that no article spells out, added by the editors from their own knowledge "
+            "(ISIS for the Islamic State), not a fact of any article.",
+            AliasProvenance.choices,
+        ),
+        text(
+            "reasoning",
+            "For an `editorial` name, the editor's reasoning: what the name is and why no article gives it. "
+            "Empty for an `article` name.",
+        ),
     )
 
 

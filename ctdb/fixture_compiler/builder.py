@@ -1,9 +1,12 @@
 """Compile the curated YAML sources under fixtures/ into one Django fixture.
 
 One source file per article (see fixtures/README.md), its sections declared
-by the domain folders (`sections`). The compiler checks what only it can
-see: every quote against its article, every reference to a slug defined in
-another file, duplicates and unknown keys; every record's own values it
+by the domain folders (`sections`); beside them the editorial files
+(`editorial/*.yaml`): well-known names no article spells out, added as
+aliases of records the articles' files define, each with its reasoning. The
+compiler checks what only it can see: every quote against its article, every
+reference to a slug defined in another file, that no article spells an
+editorial name, duplicates and unknown keys; every record's own values it
 leaves to the record's model (`validation`). It refuses the whole build with
 messages that name the file and the entry. Its output is deterministic: the
 same sources give the same bytes.
@@ -11,15 +14,27 @@ same sources give the same bytes.
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from django.apps import apps
 
+from ctdb.core.choices import AliasProvenance
 from ctdb.sources.models import citation_slug, locate
 
-from .sections import INFERRED, SLUG, output_order, sections, written_fields
+from .sections import (
+    ALIASES,
+    EDITORIAL_FOLDER,
+    INFERRED,
+    PROVENANCE,
+    REASONING,
+    SLUG,
+    output_order,
+    sections,
+    written_fields,
+)
 from .validation import Checker
 
 
@@ -68,6 +83,19 @@ def file_of(where):
     return where.split(":")[0]
 
 
+# The one-letter Arabic proclitics written onto a word: a conjunction (and,
+# so), then a preposition (with, for, like): وداعش, لداعش, ولداعش.
+PROCLITICS = "[وف]?[بلك]?"
+
+
+def spelled(text, name):
+    """Whether `text` writes `name` as a word of its own: not inside a longer
+    word, though an Arabic word may carry a proclitic (لداعش is داعش). Case
+    matters: an English "is" is not the acronym IS."""
+    before = PROCLITICS if re.match(r"[\u0600-\u06ff]", name) else ""
+    return re.search(rf"(?<!\w){before}{re.escape(name)}(?!\w)", text) is not None
+
+
 class Builder:
     def __init__(self, root, timestamp):
         self.root = Path(root)
@@ -78,6 +106,8 @@ class Builder:
         self.defined = {kind: {} for kind in self.sections.records}  # kind -> slug -> fields given
         self.references = []  # (where, kind, slug)
         self.cited = set()  # (model, slug) with at least one citation
+        self.texts = {}  # article slug -> its text
+        self.editorial_names = []  # (where, name) of every editorial alias
 
     # -- helpers -------------------------------------------------------
     def error(self, where, message):
@@ -202,6 +232,7 @@ class Builder:
         fields[INFERRED] = self.inferred(entry)
         self.validate(where, spec.model, {SLUG: slug, **fields})
         self.put(spec.model._meta.label_lower, slug, fields, where)
+        self.texts[slug] = text
         return Source(path, slug, text)
 
     def record(self, source, kind, entry, number):
@@ -220,7 +251,7 @@ class Builder:
         else:
             self.references.append((where, kind, slug))
         self.cite(where, source, entry, spec.model, slug)
-        self.aliases(source, where, spec, slug, entry.get("aliases") or [])
+        self.aliases(source.path.name, where, spec, slug, entry.get(ALIASES) or [])
         for link_kind in sorted(spec.links):
             for index, link in enumerate(entry.get(link_kind) or [], 1):
                 self.link(source, link_kind, link, f"{where} {link_kind} #{index}", slug)
@@ -244,7 +275,9 @@ class Builder:
         if isinstance(inferred, dict) and isinstance(earlier["inferred"], dict):
             earlier["inferred"] = {**inferred, **earlier["inferred"]}
 
-    def aliases(self, source, where, spec, slug, aliases):
+    def aliases(self, file, where, spec, slug, aliases, editorial=False):
+        """The aliases an entry of `file` gives: reported by its article, or,
+        in an editorial file, editorial knowledge with its reasoning."""
         model = spec.aliases
         if aliases and model is None:
             self.error(where, f"{spec.key} have no aliases")
@@ -253,25 +286,89 @@ class Builder:
             return
         owner = model.owner_field
         label = model._meta.label_lower
-        columns = written_fields(model, {owner})
+        columns = written_fields(model, {owner, PROVENANCE, *(() if editorial else (REASONING,))})
+        keys = {column.name for column in columns}
+        provenance = AliasProvenance.EDITORIAL if editorial else AliasProvenance.ARTICLE
         for index, alias in enumerate(aliases, 1):
             here = f"{where} alias #{index}"
-            if not self.check_keys(here, alias, {column.name for column in columns}) or not alias.get("name"):
+            if isinstance(alias, dict) and PROVENANCE in alias:
+                self.error(here, f"`{PROVENANCE}` is not written: an alias's file says it (fixtures/README.md)")
+            if isinstance(alias, dict) and REASONING in alias and not editorial:
+                self.error(
+                    here,
+                    f"an article's alias has no `{REASONING}`: a name no article gives is editorial knowledge, "
+                    f"written in {EDITORIAL_FOLDER}/ (fixtures/README.md)",
+                )
+            if not self.check_keys(here, alias, keys | {PROVENANCE, REASONING}) or not alias.get("name"):
                 self.error(here, "an alias needs a name")
                 continue
             fields = {owner: [slug]}
             for column in columns:
                 fields[column.name] = fixture_value(column, alias, column.name, defaults=True)
+            fields[PROVENANCE] = provenance.value
+            if not editorial:
+                fields[REASONING] = ""
             key = (label, f"{slug}|{alias['name']}")
             if key in self.out.records:
-                if self.out.records[key] != fields:
+                earlier = self.out.records[key]
+                if earlier[PROVENANCE] != fields[PROVENANCE]:
+                    self.error(
+                        here,
+                        f"duplicate: alias {alias['name']!r} is also given in {self.out.origin[key]}: "
+                        "a name an article reports is not editorial knowledge",
+                    )
+                elif earlier != fields:
                     self.error(here, f"duplicate: alias {alias['name']!r} differs from {self.out.origin[key]}")
-                elif file_of(self.out.origin[key]) == source.path.name:
+                elif file_of(self.out.origin[key]) == file:
                     self.error(here, f"duplicate: alias {alias['name']!r} is given twice in this file")
                 continue
             self.validate(here, model, fields)
             self.out.records[key] = fields
             self.out.origin[key] = here
+            if editorial:
+                self.editorial_names.append((here, alias["name"]))
+
+    # -- editorial files -------------------------------------------------
+    def editorial(self, path):
+        """An editorial file: for records an article's file defines, the
+        aliases that are editorial knowledge, each with its reasoning."""
+        file = f"{EDITORIAL_FOLDER}/{path.name}"
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as problem:
+            self.error(file, f"not valid YAML: {problem}")
+            return
+        if not isinstance(data, dict):
+            self.error(file, "an editorial file is a mapping of record sections (`organisations:`, `actors:`)")
+            return
+        kinds = [kind for kind, spec in self.sections.records.items() if spec.aliases is not None]
+        unknown = sorted(set(data) - set(kinds))
+        if unknown:
+            self.error(
+                file,
+                f"an editorial file only adds aliases ({', '.join(kinds)}): no article, citation or link "
+                f"({', '.join(unknown)})",
+            )
+        for kind in kinds:
+            entries = data.get(kind) or []
+            if not isinstance(entries, list):
+                self.error(f"{file}: {kind}", "expected a list of entries")
+                continue
+            for number, entry in enumerate(entries, 1):
+                where = f"{file}: {kind} #{number}"
+                if not self.check_keys(where, entry, {SLUG, ALIASES}):
+                    continue
+                slug = entry.get(SLUG)
+                if not slug or not isinstance(slug, str):
+                    self.error(where, "slug is missing")
+                    continue
+                where = f"{file}: {kind} {slug}"
+                aliases = entry.get(ALIASES)
+                if not aliases or not isinstance(aliases, list):
+                    self.error(where, "an editorial entry gives a list of `aliases`, each with its reasoning")
+                    continue
+                self.references.append((where, kind, slug))  # defined by an article's file
+                self.aliases(file, where, self.sections.records[kind], slug, aliases, editorial=True)
 
     def link(self, source, link_kind, entry, where, parent_slug=None):
         spec = self.sections.links[link_kind]
@@ -320,6 +417,9 @@ class Builder:
             for link_kind in self.sections.top_level_links:
                 for number, entry in enumerate(data.get(link_kind) or [], 1):
                     self.link(source, link_kind, entry, f"{path.name}: {link_kind} #{number}")
+        # After the articles' files: an alias they report is never editorial.
+        for path in sorted((self.root / EDITORIAL_FOLDER).glob("*.yaml")):
+            self.editorial(path)
         self.finish()
         if self.out.errors:
             raise BuildError(self.out.errors)
@@ -338,6 +438,14 @@ class Builder:
         for where, kind, slug in self.references:
             if slug not in self.defined[kind]:
                 self.error(where, f"unknown {kind[:-1]} {slug!r}: no source file defines it")
+        for where, name in self.editorial_names:
+            for article, text in sorted(self.texts.items()):
+                if spelled(text, name):
+                    self.error(
+                        where,
+                        f"{name!r} is spelled in article {article}: not editorial knowledge, "
+                        "give it in that article's file",
+                    )
         for kind, slug, record, fields in rows:
             spec = self.sections.records[kind]
             if fields is not None:

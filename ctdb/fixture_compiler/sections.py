@@ -31,6 +31,14 @@ SLUG = "slug"
 INFERRED = "inferred"
 ALIASES = "aliases"  # an entry's other names: the reverse relation of its alias model
 
+# Editorial knowledge: the well-known names no article spells out (ISIS for
+# the Islamic State), in <root>/editorial/*.yaml beside the articles' source
+# files. Such a file has no article and cites nothing: it only adds aliases,
+# each with the editor's reasoning, to records that an article's file defines.
+EDITORIAL_FOLDER = "editorial"
+PROVENANCE = "provenance"  # an alias's: the kind of file it is written in says it, never a key
+REASONING = "reasoning"  # an editorial alias's reasoning; an article's alias has none
+
 # The order of the models in the compiled fixture: the order of the committed
 # fixtures/ctdb.json (registry.load_order() gives another valid order, which
 # would rewrite that file's bytes). A record model not named here is placed

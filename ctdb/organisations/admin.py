@@ -1,6 +1,8 @@
 """The editors' pages of organisations, their aliases and their relationships."""
 
+from django import forms
 from django.contrib import admin
+from django.db.models import TextField
 from django.utils.translation import gettext_lazy as _
 
 from ctdb.core import models
@@ -12,6 +14,9 @@ from ctdb.core.admin.forms import VersionedInlineMixin
 class OrganisationAliasInline(VersionedInlineMixin, admin.TabularInline):
     model = models.OrganisationAlias
     extra = 0
+    # An editorial alias (a well-known name no article spells out) shows its reasoning beside it.
+    fields = ("name", "language", "kind", "provenance", "reasoning")
+    formfield_overrides = {TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}}
 
 
 @admin.register(models.Organisation)
@@ -40,7 +45,8 @@ class OrganisationRelationshipAdmin(RecordAdmin):
 
 @admin.register(models.OrganisationAlias)
 class OrganisationAliasAdmin(AliasAdmin):
-    list_display = ("name", "organisation", "language", "kind")
+    list_display = ("name", "organisation", "language", "kind", "provenance")
+    list_filter = ("language", "kind", "provenance")
     list_select_related = ("organisation",)
     autocomplete_fields = ("organisation",)
     folded_search_paths = ("organisation__search_text",)

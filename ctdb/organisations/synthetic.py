@@ -9,6 +9,7 @@ agreements bind governments, attacks are attributed to groups).
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ctdb.core.choices import AliasProvenance
 from ctdb.core.models import Organisation, OrganisationAlias, OrganisationRelationship
 from ctdb.synthetic import vocabulary as words
 from ctdb.synthetic.draws import AR, EN, partial_date, search_text
@@ -17,7 +18,7 @@ from ctdb.synthetic.generator import RECORD, Phase
 COLUMNS = {
     Organisation: ("id", "slug", "name_ar", "name_en", "kind", "country", "founded", "ended", "description_en",
                    "description_ar", "search_text", *RECORD),
-    OrganisationAlias: ("organisation_id", "name", "language", "kind"),
+    OrganisationAlias: ("organisation_id", "name", "language", "kind", "provenance", "reasoning"),
     OrganisationRelationship: ("id", "slug", "subject_id", "kind", "object_id", "start", "end", "note", *RECORD),
 }  # fmt: skip
 
@@ -35,7 +36,7 @@ SIZES = {
 class Made:
     """The synthetic organisations made so far, for the phases that refer to them."""
 
-    rows: list = field(default_factory=list)  # (id, (ar, en), country), by index
+    rows: list = field(default_factory=list)  # (id, (ar, en), country, names and aliases), by index
     by_kind: defaultdict = field(default_factory=lambda: defaultdict(list))  # kind -> indices into rows
 
 
@@ -91,16 +92,16 @@ def organisation_block(gen, rng, start, size, facts):
             if rng.random() < 0.1:
                 aliases.append((f"خوارج {core[AR]}", "ar", "pejorative"))
         organisation_id = gen.sink.next_id(Organisation)
-        organisations.rows.append((organisation_id, name, country))
+        organisations.rows.append((organisation_id, name, country, (*name, *(alias for alias, _l, _k in aliases))))
         organisations.by_kind[kind].append(index)
         description = f"{name[EN]}: synthetic {kind.replace('_', ' ')} for scale tests."
         gen.add(
             Organisation,
             (organisation_id, gen.slug("organisation"), name[AR], name[EN], kind, country, founded, ended,
-             description, "", search_text(*name, *sorted(alias for alias, _l, _k in aliases)), *gen.record()),
+             description, "", search_text((*name, *(alias for alias, _l, _k in aliases))), *gen.record()),
         )  # fmt: skip
         for alias, language, alias_kind in aliases:
-            gen.add(OrganisationAlias, (organisation_id, alias, language, alias_kind))
+            gen.add(OrganisationAlias, (organisation_id, alias, language, alias_kind, AliasProvenance.ARTICLE, ""))
         facts.append(("organisation", organisation_id, fact, {"name": name, "place": place[:2]}))
         groups = organisations.by_kind["militant_group"]
         if kind == "militant_group" and len(groups) > 1 and rng.random() < 0.25:

@@ -15,7 +15,6 @@ from django import forms
 from django.contrib import admin
 from django.db import IntegrityError
 from django.db import models as django_models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -28,7 +27,6 @@ from ctdb.core.admin import RecordAdmin
 from ctdb.core.admin.citations import CitationPageForm
 from ctdb.core.admin.filters import year_filter
 from ctdb.core.admin.forms import OptimisticLockForm
-from ctdb.core.arabic import fold
 from ctdb.core.database_rules import TEXT_BREAKS_CITATION
 from ctdb.core.models import Article, Citation
 
@@ -165,18 +163,14 @@ class CitationAdmin(RecordAdmin):
     # The slug is derived from the article, the offsets and the cited record.
     readonly_fields = ("start", "end", "slug", "created_at", "updated_at")
     autocomplete_fields = ("article", *models.Citation.TARGET_FIELDS)
+    # Found by the words they quote and translate, or their article's title.
+    folded_search_paths = ("search_text", "article__search_text")
 
     def get_fields(self, request, obj=None):
         # The occurrence belongs beside the quote it picks, not after the targets.
         fields = [name for name in super().get_fields(request, obj) if name != "occurrence"]
         fields.insert(fields.index("quote") + 1, "occurrence")
         return fields
-
-    def get_search_results(self, request, queryset, search_term):
-        # Citations are found by the article's title or the words they quote.
-        for term in search_term.split():
-            queryset = queryset.filter(Q(quote__icontains=term) | Q(article__search_text__contains=fold(term)))
-        return queryset, False
 
     @admin.display(description=_("cited record"))
     def cited_record(self, obj):

@@ -214,6 +214,7 @@ class CitationViewSet(RecordViewSet):
     serializer_class = CitationSerializer
     page_queries = 2
     filterset_class = CitationFilterSet
+    search_fields = ("search_text",)  # the words of its quote and translation
     ordering_fields = ("article__slug", "start", *RECORD_ORDERING)
     ordering = ("article__slug", "start", "slug")
 

@@ -14,7 +14,7 @@ from ctdb.actors.models import Actor, Affiliation
 from ctdb.agreements.models import Agreement, AgreementParty, AgreementTarget
 from ctdb.attacks.models import Attack, AttackLink, Attribution
 from ctdb.core.choices import Language
-from ctdb.core.models.base import RECORD_PERMISSIONS, Record, SearchableRecord
+from ctdb.core.models.base import RECORD_PERMISSIONS, SearchableRecord
 from ctdb.core.partial_dates import PartialDateField
 from ctdb.organisations.models import Organisation, OrganisationRelationship
 
@@ -54,7 +54,10 @@ class Article(SearchableRecord):
         return self.title
 
     def own_names(self):
-        return [self.title, self.author]
+        return [self.title]
+
+    def own_context(self):
+        return [self.author]
 
     def prepare(self):
         self.text_sha256 = hashlib.sha256(self.text.encode()).hexdigest()
@@ -123,7 +126,7 @@ def supports(model, verbose_name):
     )
 
 
-class Citation(Record):
+class Citation(SearchableRecord):
     """The sentence of an article that supports one record or link.
 
     `quote` occurs in the article's text at [start, end) character for
@@ -171,6 +174,16 @@ class Citation(Record):
 
     def __str__(self):
         return f"«{self.quote[:60]}» ({self.article_id and self.article.slug})"
+
+    # Found by the words of its quote and of its translation.
+    def own_names(self):
+        return []
+
+    def own_context(self):
+        return [self.quote, self.translation_en]
+
+    def search_label(self):
+        return f"«{self.quote[:80]}»"
 
     def has_target(self, field):
         # On an add page the inline sets the parent record before it has an

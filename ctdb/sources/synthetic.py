@@ -17,7 +17,7 @@ from ctdb.synthetic.generator import RECORD
 COLUMNS = {
     Article: ("id", "slug", "title", "outlet_id", "author", "published", "language", "url", "text", "text_sha256",
               "search_text", *RECORD),
-    Citation: ("slug", "article_id", "quote", "start", "end", "translation_en", "note", *RECORD,
+    Citation: ("slug", "article_id", "quote", "start", "end", "translation_en", "note", "search_text", *RECORD,
                *(f"{target}_id" for target in CITATION_TARGETS)),
 }  # fmt: skip
 
@@ -61,7 +61,7 @@ def write_facts(gen, rng, facts):
             Article,
             (article_id, slug, title, outlet[0], author, published, ("ar", "en")[language],
              f"https://example.org/{slug}", text, hashlib.sha256(text.encode()).hexdigest(),
-             search_text(title, author), *gen.record()),
+             search_text((title,), (author,)), *gen.record()),
         )  # fmt: skip
         for target, target_id, quote, start, translation in citations:
             targets = [None] * len(CITATION_TARGETS)
@@ -69,7 +69,7 @@ def write_facts(gen, rng, facts):
             gen.add(
                 Citation,
                 (gen.slug("citation"), article_id, quote, start, start + len(quote), translation, "",
-                 *gen.record(), *targets),
+                 search_text((), (quote, translation)), *gen.record(), *targets),
             )  # fmt: skip
 
 

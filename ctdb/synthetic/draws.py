@@ -11,7 +11,7 @@ import functools
 import itertools
 import random
 
-from ctdb.core import arabic
+from ctdb.core import search
 
 # Index of each language in the (Arabic, English) pairs of the word lists.
 AR, EN = 0, 1
@@ -19,8 +19,8 @@ AR, EN = 0, 1
 # `inferred` as JSON text, as COPY takes it.
 NO_INFERENCE = "{}"
 
-# The folded search text of a name recurs: fold each combination once.
-search_text = functools.lru_cache(maxsize=200_000)(arabic.search_text)
+# The search document of a combination of names recurs: build each once.
+search_text = functools.lru_cache(maxsize=200_000)(search.document)
 
 
 class Stream(random.Random):

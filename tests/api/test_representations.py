@@ -57,7 +57,13 @@ def test_partial_dates_keep_their_precision(client, world):
 def test_organisation_shows_aliases_relationships_counts(client, world):
     record = get(client, organisations.url(world.islamic_state.slug)).json()
     assert [alias["name"] for alias in record["aliases"]] == ["ISIS", "داعش"]
-    assert record["aliases"][1] == {"name": "داعش", "language": "ar", "kind": "name"}
+    assert record["aliases"][1] == {
+        "name": "داعش",
+        "language": "ar",
+        "kind": "name",
+        "provenance": "article",
+        "reasoning": "",
+    }
     relationships = {(r["subject"]["slug"], r["kind"], r["object"]["slug"]) for r in record["relationships"]}
     assert relationships == {
         (world.iskp.slug, "branch_of", world.islamic_state.slug),

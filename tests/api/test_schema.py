@@ -49,7 +49,9 @@ def test_csv_columns_are_documented(schema, resource):
 def test_only_reads_are_documented(schema):
     methods = {method for path in schema["paths"].values() for method in path}
     assert methods == {"get"}
-    assert len(schema["paths"]) == 4 * len(RESOURCES)  # list, detail, sync, sync/deleted
+    # list, detail, sync, sync/deleted of each resource, and the search across them
+    assert len(schema["paths"]) == 4 * len(RESOURCES) + 1
+    assert "/api/v1/search/" in schema["paths"]
 
 
 def test_schema_is_served(client, db):

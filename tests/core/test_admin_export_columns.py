@@ -108,8 +108,14 @@ EDITABLE_TABLES = [model for model in EXPORTED if edited_column(TABLE_OF[model])
 
 
 def test_every_table_with_optional_text_is_edited_below():
+    # Rows are found by slug below; an alias file has none (its row is the
+    # owner and the name), and its optional `reasoning` is an editorial
+    # alias's only, which the fixture's aliases are not.
     with_free_text = [
-        model for model in EXPORTED if any(c.type == "text" and not c.required for c in TABLE_OF[model].columns)
+        model
+        for model in EXPORTED
+        if "slug" in TABLE_OF[model].header
+        and any(c.type == "text" and not c.required for c in TABLE_OF[model].columns)
     ]
     assert EDITABLE_TABLES == with_free_text
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ctdb.core.arabic import fold, fold_terms, search_text
+from ctdb.core.arabic import fold
 
 
 @pytest.mark.parametrize(
@@ -43,10 +43,4 @@ def test_spelling_variants_meet():
 def test_empty_values():
     assert fold(None) == ""
     assert fold("") == ""
-    assert fold_terms("  ") == []
-
-
-def test_search_text_joins_distinct_folded_values():
-    assert search_text("الدولة الإسلامية", "الدولة الاسلامية", "", None, "Islamic State") == (
-        "الدوله الاسلاميه\nislamic state"
-    )
+    assert fold("  ") == ""

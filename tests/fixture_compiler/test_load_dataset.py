@@ -82,7 +82,7 @@ def test_make_run_and_the_entrypoint_load_only_into_an_empty_database():
 
 
 def test_an_edit_survives_make_runs_load_step(db):
-    assert "loaded 736 records" in load(*make_run_args())
+    assert "loaded 781 records" in load(*make_run_args())
     edited = edit("afghanistan", description_en="Edited by an editor.")
     assert edited.history.count() == 2
 
@@ -148,7 +148,7 @@ def test_a_new_release_adds_updates_and_leaves_editors_work_alone(db, tmp_path):
     assert f"left alone: core.citation {deleted_citation}: deleted since it was loaded" in output
     assert "left alone: core.organisationalias al-nusra-front / النصرة: deleted since it was loaded" in output
     assert "left alone: core.organisation new-state: already in the database, not from a fixture load" in output
-    assert "2 added, 1 updated, 732 unchanged, 4 left alone" in output
+    assert "2 added, 1 updated, 777 unchanged, 4 left alone" in output
 
     afghanistan = models.Organisation.objects.get(slug="afghanistan")
     assert afghanistan.description_en == "Edited by an editor."
@@ -199,14 +199,14 @@ def test_records_of_a_deleted_record_are_left_alone(db, tmp_path):
     assert (
         "left alone: core.organisationalias bangladesh / BD: refers to a record deleted since it was loaded" in output
     )
-    assert "0 added, 0 updated, 734 unchanged, 3 left alone" in output
+    assert "0 added, 0 updated, 778 unchanged, 4 left alone" in output
     assert not models.Organisation.objects.filter(slug="bangladesh").exists()
 
 
 def test_loading_a_release_twice_changes_nothing(db, tmp_path):
     load(*make_run_args())
     fresh = state()
-    assert "0 added, 0 updated, 736 unchanged, 0 left alone" in load("load_dataset", "--update")
+    assert "0 added, 0 updated, 781 unchanged, 0 left alone" in load("load_dataset", "--update")
     assert state() == fresh
 
     edit("afghanistan", description_en="Edited by an editor.")
@@ -219,7 +219,7 @@ def test_loading_a_release_twice_changes_nothing(db, tmp_path):
     assert "1 added, 1 updated" in load("load_dataset", "--update", fixture=str(path))
     before = state()
     output = load("load_dataset", "--update", fixture=str(path))
-    assert "0 added, 0 updated, 736 unchanged, 1 left alone" in output
+    assert "0 added, 0 updated, 781 unchanged, 1 left alone" in output
     assert state() == before
 
 
@@ -243,7 +243,7 @@ def test_a_broken_release_loads_nothing(db, tmp_path, broken):
         items.append({"model": "core.organisation", "fields": dict(items[0]["fields"], slug="new-group")})
         items.append(broken)
 
-    with pytest.raises(CommandError, match="(?s)item #738.*nothing was loaded"):
+    with pytest.raises(CommandError, match="(?s)item #783.*nothing was loaded"):
         load("load_dataset", "--update", fixture=str(release(tmp_path, change)))
     assert state() == before
 
@@ -266,7 +266,7 @@ def test_a_restart_keeps_an_edit_through_the_same_command_line(tmp_path):
             return run([sys.executable, "manage.py", "shell", "--no-imports", "-c", script]).strip()
 
         run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"])
-        assert "loaded 736 records" in run(make_run_load_line(), shell=True)
+        assert "loaded 781 records" in run(make_run_load_line(), shell=True)
         edited = shell("o = O.objects.get(slug='afghanistan'); o.description_en = 'Edited by an editor.'; o.save()")
         assert edited.startswith("Edited by an editor. ") and edited.endswith(" 2")
 

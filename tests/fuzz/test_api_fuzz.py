@@ -40,13 +40,14 @@ pytestmark = pytest.mark.django_db
 MAX_EXAMPLES = 25
 SCHEMA_URL = "/api/schema/?format=json"
 # Valid by the schema, yet refused, as a schema cannot say it: `search`
-# takes at most ten words, a `cursor` is a token the API issued, not any
+# and the search across kinds' `q` take at most ten words (`q` also needs
+# one that folding leaves), a `cursor` is a token the API issued, not any
 # string, a `country` a code ISO 3166-1 assigns, and a slug filter's value
 # (`SLUG_PARAMETERS`) the slug of a record that exists. A partial date is not
 # among them: its pattern refuses every day that does not exist.
 # `page`: its bound is page × page_size ≤ CTDB_API_MAX_PAGE_DEPTH, a product of two
 # parameters, which a parameter's schema cannot state (its description does).
-BEYOND_THE_SCHEMA = {"search", "cursor", "country", "page"}
+BEYOND_THE_SCHEMA = {"search", "q", "cursor", "country", "page"}
 NUL_REFUSED = ["Null characters are not allowed."]
 
 

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, connection
 
 from ctdb.core import models
-from ctdb.core.arabic import search_text
+from ctdb.core.search import document
 from ctdb.exports.spec import SYNTHETIC_PREFIX, TABLES
 from ctdb.exports.writer import export_dataset
 from ctdb.synthetic.discovery import columns, phases
@@ -97,7 +97,7 @@ def test_search_text_is_what_save_would_store(db):
     generate(attacks=N, seed=4)
     for model in (models.Organisation, models.Actor, models.Attack, models.Agreement, models.Article):
         for record in model.objects.all()[:50]:
-            assert record.search_text == search_text(*record.search_values()), record.slug
+            assert record.search_text == document(*record.search_values()), record.slug
     aliased = models.Organisation.objects.filter(aliases__isnull=False).first()
     assert aliased.aliases.first().name.casefold() in aliased.search_text
 

@@ -7,7 +7,7 @@ registers its own records' pages on these bases; Django's admin finds them
 as it finds any installed app's `admin` module."""
 
 from django.contrib import admin
-from django.db.models import Q
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -16,10 +16,10 @@ from ctdb.ops.import_guard import ImportGuardMixin
 from ctdb.ops.imports import EncodingImportForm
 
 from .. import models
-from ..arabic import fold_terms
 from ..paginator import LargeTablePaginator
 from ..queries import count_of
 from ..resources import RESOURCES
+from ..search import SEARCH_RANK, ranked
 from .citations import CitationInlineBase
 from .forms import CollisionRetryMixin, OptimisticLockForm, VersionedInlineMixin
 from .history import RevertNeedsChangePermissionMixin
@@ -30,22 +30,32 @@ admin.site.index_title = _("Records")
 
 
 class FoldedSearchMixin:
-    """Search through stored folded text, so «الاسلامية» finds «الإسلامية».
+    """The admin's search box and its autocompletes, ranked as the API's
+    `?search=` is (`ctdb.core.search.ranked`): best hits first, unless the
+    editor sorts by a column.
 
     `folded_search_paths` names the search_text columns to look in (its own,
-    or its related records' for link tables). Every term must match.
+    or its related records' for link tables).
     """
 
     folded_search_paths = ("search_text",)
     search_fields = ("search_text",)  # enables the search box and autocomplete
 
     def get_search_results(self, request, queryset, search_term):
-        for term in fold_terms(search_term):
-            condition = Q()
-            for path in self.folded_search_paths:
-                condition |= Q(**{f"{path}__contains": term})
-            queryset = queryset.filter(condition)
-        return queryset, False
+        return ranked(queryset, search_term, self.folded_search_paths), False
+
+    def get_changelist(self, request, **kwargs):
+        return RankedChangeList
+
+
+class RankedChangeList(ChangeList):
+    """A searched changelist lists the best hits first, unless the editor sorts by a column."""
+
+    def get_ordering(self, request, queryset):
+        ordering = super().get_ordering(request, queryset)
+        if SEARCH_RANK in queryset.query.annotations and ORDER_VAR not in self.params:
+            return [f"-{SEARCH_RANK}", *ordering]
+        return ordering
 
 
 class RecordAdmin(

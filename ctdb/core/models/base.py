@@ -12,8 +12,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..arabic import search_text
-from ..choices import AliasKind, Language
+from ..choices import AliasKind, AliasProvenance, Language
+from ..search import document
 
 SLUG_LENGTH = 200
 
@@ -149,45 +149,92 @@ def link_slug(*parts):
 
 
 class SearchableRecord(Record):
-    """A record found by name: it stores the folded text of its names.
+    """A record found by name: it stores its search document
+    (`ctdb.core.search.document`) of its names, its aliases and the names of
+    the records named in `search_related`.
 
-    `search_text` is maintained on every save (and, for fixture loads and
-    alias changes, by the signals in `ctdb.core.signals`).
+    `search_text` is maintained on every save (and, for fixture loads, imports
+    and changes of the related records, by the signals in `ctdb.core.signals`
+    and by `ctdb.core.search.reindex`).
     """
 
     search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+
+    # Paths to the searchable records whose names and aliases this record is
+    # also found by, e.g. an attack by its perpetrators' names:
+    # "attributions__organisation".
+    search_related = ()
 
     class Meta:
         abstract = True
 
     def prepare(self):
         super().prepare()
-        self.search_text = self.compute_search_text() if self.pk else search_text(*self.own_names())
+        before = self.search_text
+        # A new row has no aliases or links yet; a bulk write (an import) builds
+        # its rows' documents together after writing them (`search.reindex`).
+        if self.pk and not getattr(self, "search_in_bulk", False):
+            self.search_text = self.compute_search_text()
+        else:
+            self.search_text = document(self.own_names(), self.own_context())
+        self.search_text_changed = self.search_text != before
 
     def clean(self):
         if hasattr(self, "name_en") and not (self.name_en or self.name_ar):
             raise ValidationError({"name_en": _("Give an Arabic or an English name.")})
         super().clean()
 
-    def search_values(self):
-        """The names this record is found by: its own, and its aliases' if it has any."""
+    def alias_names(self):
         aliases = getattr(self, "aliases", None)
-        if aliases is None:
-            return self.own_names()
-        return [*self.own_names(), *aliases.values_list("name", flat=True)]
+        return [] if aliases is None else [alias.name for alias in aliases.all()]
+
+    def search_values(self):
+        """What this record is found by, as (its names and aliases, other
+        values: those on its row, and the records' of `search_related`)."""
+        context = list(self.own_context())
+        for path in self.search_related:
+            for related in related_along(self, path):
+                context += [*related.own_names(), *related.alias_names()]
+        return [*self.own_names(), *self.alias_names()], context
 
     def compute_search_text(self):
-        return search_text(*self.search_values())
+        return document(*self.search_values())
 
     def own_names(self):
         """Names stored on the row itself (aliases need the row to exist)."""
         return [self.name_ar, self.name_en]
 
+    def own_context(self):
+        """Other values on the row that the record is found by (a place), not names of it."""
+        return []
+
+    def search_label(self):
+        """What a search across kinds shows of the record, from its own row."""
+        return str(self)
+
     def refresh_search_text(self):
+        """Store the document again if it changed; return whether it did."""
         value = self.compute_search_text()
-        if value != self.search_text:
-            type(self).objects.filter(pk=self.pk).update(search_text=value)
-            self.search_text = value
+        if value == self.search_text:
+            return False
+        type(self)._default_manager.filter(pk=self.pk).update(search_text=value)
+        self.search_text = value
+        return True
+
+
+def related_along(record, path):
+    """The records reached from `record` along a `search_related` path."""
+    records = [record]
+    for name in path.split("__"):
+        reached = []
+        for current in records:
+            value = getattr(current, name)
+            if hasattr(value, "all"):
+                reached.extend(value.all())
+            elif value is not None:
+                reached.append(value)
+        records = reached
+    return sorted(set(records), key=lambda related: related.pk)
 
 
 class AliasManager(models.Manager):
@@ -199,6 +246,10 @@ class Alias(models.Model):
     """Abstract alias: another name of a record, with its language and kind.
 
     Its natural key is (owner's slug, name); `owner_field` names the owner.
+    Its `provenance` says whether an article of the dataset reports it or it
+    is editorial knowledge (a well-known name no article spells out, ISIS for
+    the Islamic State); an editorial alias gives the editor's `reasoning`,
+    an article's alias none (the article is its source).
     """
 
     owner_field = None
@@ -206,6 +257,18 @@ class Alias(models.Model):
     name = models.CharField(_("name"), max_length=300)
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.ARABIC)
     kind = models.CharField(_("kind"), max_length=20, choices=AliasKind.choices, default=AliasKind.NAME)
+    provenance = models.CharField(
+        _("provenance"),
+        max_length=12,
+        choices=AliasProvenance.choices,
+        default=AliasProvenance.ARTICLE,
+        help_text=_("Reported by an article, or editorial knowledge: a well-known name no article spells out."),
+    )
+    reasoning = models.TextField(
+        _("reasoning"),
+        blank=True,
+        help_text=_("Editorial aliases only: why the editors add this name although no article gives it."),
+    )
 
     history = HistoricalRecords(inherit=True, app="core")  # the history beside its records, wherever they are declared
 
@@ -219,6 +282,17 @@ class Alias(models.Model):
 
     def natural_key(self):
         return (getattr(self, self.owner_field).slug, self.name)
+
+    def clean(self):
+        super().clean()
+        editorial = self.provenance == AliasProvenance.EDITORIAL
+        reasoned = bool((self.reasoning or "").strip())
+        if editorial and not reasoned:
+            raise ValidationError({"reasoning": _("An editorial alias needs the editor's reasoning.")})
+        if not editorial and self.reasoning:
+            raise ValidationError(
+                {"reasoning": _("An alias reported by an article has no reasoning: the article is its source.")}
+            )
 
 
 def partial_date_order(start, end, name):
