@@ -211,8 +211,11 @@ any other method answers 405.
 support them, so one request is enough. Partial dates are ISO strings of the precision the \
 source gives (`2016`, `2016-07`, `2016-07-04`) with a sibling `<field>_precision`. \
 `inferred` lists the values an editor inferred rather than read.
-* **Search** (`search=`) ignores Arabic spelling variants and Latin accents and looks in \
-names and aliases. **Filters** take slugs of related records; `updated_since` serves \
+* **Search** (`search=`) is ranked, best first: it ignores Arabic spelling variants, clitics \
+and Latin accents, meets Latin and Arabic spellings of a name, and looks in names, aliases \
+and related names. `/api/v1/search/?q=` searches every kind at once. Aliases marked \
+`editorial` are well-known names no article spells out, with the editors' reasoning. \
+**Filters** take slugs of related records; `updated_since` serves \
 incremental copies. **Ordering** (`ordering=`) always ends with `slug`.
 * **Pages**: `page` and `page_size` (at most 500; more is a 400), down to the first 10,000 \
 records (page × page_size; deeper is a 400). Each resource also has `/sync/`, keyset pages in \
@@ -222,7 +225,7 @@ stops early at about 1 MB of JSON, and its `cursor` continues from there.
 listed with each operation; pages are linked in the `Link` header.
 * **Limits**: anonymous clients are throttled per IP address (429 with `Retry-After`).
 """,
-    "VERSION": "2.0.0",
+    "VERSION": "2.1.0",  # 2.1: /search/, ranked `search`, aliases' provenance and reasoning
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -224,3 +224,46 @@ def import_csv(rows):
     if result.has_errors() or imported != rows:
         raise RuntimeError(f"benchmark import failed: {imported} of {rows} rows")
     return {"import": {"rows": rows, "seconds": elapsed, "rows_per_s": rows / elapsed}}
+
+
+def copy_attacks(size):
+    """Bring the attacks table to `size` rows by copying its synthetic attacks
+    (`benchmark --copies`): each copy keeps the row's search document, with a
+    slug of its own under the synthetic prefix, so `remove_synthetic` removes
+    it. The copies get no attributions, links, citations or history; nothing
+    but search is measured on them. The table's trigram index is built again
+    once, after the copy, as the generator does."""
+    from ctdb.core.models import Attack
+    from ctdb.exports.spec import SYNTHETIC_PREFIX
+
+    table = Attack._meta.db_table
+    quote = connection.ops.quote_name
+    columns = [field.column for field in Attack._meta.concrete_fields if field.column not in ("id", "slug")]
+    originals = Attack.objects.filter(slug__startswith=f"{SYNTHETIC_PREFIX}attack-").count()
+    missing = size - Attack.objects.count()
+    if missing <= 0 or not originals:
+        return
+    listed = ", ".join(quote(column) for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
+            [table, "%gin_trgm_ops%"],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+        # Copies, not records: no trigger moves anything for them (and no data version changes).
+        cursor.execute("SET session_replication_role = replica")
+        try:
+            cursor.execute(
+                f"INSERT INTO {quote(table)} (slug, {listed}) "
+                f"SELECT %s || n || '-' || a.slug, {', '.join('a.' + quote(column) for column in columns)} "
+                f"FROM generate_series(1, %s) AS n, {quote(table)} AS a WHERE a.slug LIKE %s "
+                f"ORDER BY n, a.id LIMIT %s",
+                [f"{SYNTHETIC_PREFIX}copy-", missing // originals + 1, f"{SYNTHETIC_PREFIX}attack-%", missing],
+            )
+        finally:
+            cursor.execute("SET session_replication_role = DEFAULT")
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)

@@ -16,18 +16,18 @@ A document holds, one per line:
   after Larkey's light10 clitics) and spelling-free keys (``#slm``,
   ``&islamak``, ``*اسلمك``: see `keys()`).
 
-A query meets a record by its whole name or alias, its name's stems, or the
-start of a name (`WHOLE_NAME`, `WHOLE_STEMS`, `NAME_START`), which outrank
-any sum of words; then each
-word adds what its best way of meeting is worth: a whole word, its stem, a
-whole context word, the start of a word, a key, the start of a context
-word, the inside of a word. Words of 3 letters or fewer (acronyms) meet
-whole words and stems only, so `CIA` does not find "special". A record must
-meet at least half of the query's words (`Query.needed`), and those that
-meet more come first.
+A query meets a record, best first, by: a whole name or alias, its stems,
+the start of a name, or a name found whole inside the query (the tiers);
+then by how much of the query the record explains (a word met by a name
+counts 2, by its context 1), how many words it meets, and what the best way
+each word met is worth: a whole word, its stem, a whole context word, the
+start of a word, a key, the start of a context word, the inside of a word
+(`ranked`). Words of 3 letters or fewer (acronyms) meet whole words and
+stems only, so `CIA` does not find "special". A record must meet all of the
+query's words but one (`Query.needed`), unless one of its names is in the
+query whole.
 """
 
-import math
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, reduce
@@ -206,11 +206,16 @@ class Query:
         return bool(self.terms)
 
     def needed(self):
-        """How many of its words a record must meet: half, or all of the
-        pieces of an acronym («IS-K»)."""
+        """How many of its words a record must meet: all but one (a query of
+        one word, that word), or all of the pieces of an acronym («IS-K»)."""
         if all(len(term) <= SHORT for term in self.terms):
             return len(self.terms)
-        return max(1, math.ceil(len(self.terms) / 2))
+        return max(1, len(self.terms) - 1)
+
+    def seeds(self):
+        """Words of which a record that meets enough of them meets at least
+        one: the longest (the likeliest to be rare) of the fewest that do."""
+        return sorted(self.terms, key=lambda term: (-len(term), term))[: len(self.terms) - self.needed() + 1]
 
 
 _PREPOSITIONS = ("ب", "ل", "ك", "ف")
@@ -273,7 +278,11 @@ def ranked(queryset, raw, paths=("search_text",)):
     tiers += [(NAME_IN_QUERY, condition) for condition in inside]
     tier = Case(*(When(condition, then=Value(worth)) for worth, condition in tiers), default=Value(0))
     passes = reduce(or_, (condition for worth, condition in tiers if worth != NAME_START))
-    score, met, points, anywhere = Value(0), Value(0), Value(0), whole | whole_stems
+    score, met, points = Value(0), Value(0), Value(0)
+    # What the index finds: a whole name, or one of the seed words (a record
+    # that meets too few of the words is then filtered out, by `search_met`).
+    anywhere = reduce(or_, (condition for worth, condition in tiers if worth != NAME_START))
+    seeds = query.seeds()
     for term in query.terms:
         ways = _ways(term)
         # The inside of a word holds every way but the marks: the fewest LIKEs that find the term.
@@ -289,9 +298,8 @@ def ranked(queryset, raw, paths=("search_text",)):
         score += Case(*(When(_meets(paths, fragment), then=Value(worth)) for worth, fragment in ways), default=0)
         met += Case(When(term_met, then=Value(1)), default=Value(0))
         points += Case(When(by_name, then=Value(2)), When(term_met, then=Value(1)), default=Value(0))
-        anywhere |= term_met
-    for _worth, condition in tiers[3:]:
-        anywhere |= condition
+        if term in seeds:
+            anywhere |= term_met
     ordering = queryset.query.order_by or queryset.model._meta.ordering
     # One number to order by: each part outweighs all those after it.
     # (At most MAX_TERMS words: the score stays below 200, the words met below

@@ -42,7 +42,7 @@ def test_records_meeting_more_words_come_first(client, world):
         "islamic-state",
         "islamic-state-khorasan-province",
     ]
-    # Half of the words is enough; none of them is not.
+    # All of the words but one is enough; none of them is not.
     assert "islamic-state" in slugs(client, ORGANISATIONS, search="islamic nowhere")
     assert slugs(client, ORGANISATIONS, search="nowhere elsewhere") == []
     # Of three words, two must be met.
