@@ -429,30 +429,26 @@ def reindex_reaching(changed_model, pks, *, using="default"):
                 reindex(model, manager.filter(**{f"{path}__in": pks}).distinct(), using=using)
 
 
+def in_both_languages(name):
+    """`name()` in English and in Arabic, each that is not empty."""
+    from django.utils import translation
+
+    found = []
+    for language in ("en", "ar"):
+        with translation.override(language):
+            found.append(str(name()))
+    return tuple(value for value in found if value)
+
+
 @cache
 def choice_labels(choices, value):
     """A choice's English and Arabic labels (an attack's kind, «هجوم»), which a record is found by."""
-    from django.utils import translation
-
-    if not value:
-        return ()
-    labels = []
-    for language in ("en", "ar"):
-        with translation.override(language):
-            labels.append(str(choices(value).label))
-    return tuple(labels)
+    return in_both_languages(lambda: choices(value).label) if value else ()
 
 
 @cache
 def country_names(code):
     """A country's English and Arabic names, which records in it are found by."""
-    from django.utils import translation
     from django_countries import countries
 
-    if not code:
-        return ()
-    names = []
-    for language in ("en", "ar"):
-        with translation.override(language):
-            names.append(str(countries.name(str(code))))
-    return tuple(name for name in names if name)
+    return in_both_languages(lambda: countries.name(str(code))) if code else ()
