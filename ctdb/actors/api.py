@@ -46,6 +46,7 @@ class ActorSerializer(RecordSerializer, CitedSerializer):
         brief_fields = ("slug", "name_ar", "name_en")
         csv_columns = {
             "alias_names": "aliases.name",
+            "alias_provenances": "aliases.provenance",  # `article` or `editorial`, in the order of the names
             "affiliation_organisations": "affiliations.organisation.slug",
             "affiliation_roles": "affiliations.role",
             **CITATION_COLUMNS,

@@ -79,6 +79,7 @@ class OrganisationSerializer(RecordSerializer, CitedSerializer):
         brief_fields = ("slug", "name_ar", "name_en", "kind", "country")
         csv_columns = {
             "alias_names": "aliases.name",
+            "alias_provenances": "aliases.provenance",  # `article` or `editorial`, in the order of the names
             "relationship_slugs": "relationships.slug",
             **CITATION_COLUMNS,
         }

@@ -38,6 +38,15 @@ def test_nested_dictionaries_are_json(client, world):
     assert rows["russia"]["inferred"] == "{}"
 
 
+def test_editorial_aliases_are_told_apart_in_the_csv(client, dataset):
+    rows = rows_by_slug(get(client, RESOURCE_BY_PATH["organisations"].url(), format="csv", page_size=100))
+    isis = rows["islamic-state"]
+    names, provenances = isis["alias_names"].split("|"), isis["alias_provenances"].split("|")
+    assert len(names) == len(provenances)
+    by_name = dict(zip(names, provenances, strict=True))
+    assert by_name["ISIL"] == "editorial" and by_name["داعش"] == "article"
+
+
 def test_csv_by_accept_header(client, world):
     response = client.get(ATTACKS.url(), HTTP_ACCEPT="text/csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
